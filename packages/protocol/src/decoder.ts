@@ -1,0 +1,464 @@
+/**
+ * The streaming STOMP decoder: bytes (or strings) in any chunking, frames and heart-beats out.
+ *
+ * It is a state machine with one small method per state, like `ws`'s receiver:
+ *
+ *   IDLE ──LF──▶ heart-beat            IDLE ──CR──▶ IDLE_CR ──LF──▶ heart-beat
+ *   IDLE ──other──▶ HEAD ──blank line──▶ BODY_UNTIL_NUL ──NUL──▶ frame, IDLE
+ *                                   └──▶ BODY_FIXED (content-length) ──▶ FRAME_END ──NUL──▶ frame, IDLE
+ *
+ * Speed comes from never looking at a byte twice in JavaScript: lines and the NUL are found with
+ * `indexOf` on the byte array, the command and headers are decoded as text once per frame, and a
+ * body that arrived in one chunk is returned as a `subarray` view of it, not a copy.
+ *
+ * Grammar and rules: STOMP 1.2, "Augmented BNF" and "Frames and Headers".
+ */
+import { StompError, StompErrorCode } from './errors';
+import { escapesHeaders, unescapeHeader } from './escape';
+import { type Command, type Frame, getHeader, type Header, isCommand, type StompVersion } from './frame';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const NUL = 0x00;
+
+export interface DecoderLimits {
+  /** Command, headers, body and the NUL together. */
+  readonly maxFrameBytes: number;
+  /** Header lines in one frame (repeats count). */
+  readonly maxHeaders: number;
+  /** One command or header line, in bytes, without its EOL. */
+  readonly maxHeaderLineBytes: number;
+  /** The body alone. */
+  readonly maxBodyBytes: number;
+}
+
+/** Generous for a broker; the server tightens them before login. */
+export const DEFAULT_DECODER_LIMITS: DecoderLimits = Object.freeze({
+  maxFrameBytes: 16 * 1024 * 1024,
+  maxHeaders: 64,
+  maxHeaderLineBytes: 8 * 1024,
+  maxBodyBytes: 16 * 1024 * 1024,
+});
+
+export interface DecoderOptions {
+  /** How headers are unescaped; a server sets it after CONNECT. Default `1.2`. */
+  readonly version?: StompVersion;
+  readonly limits?: Partial<DecoderLimits>;
+}
+
+export interface DecoderHandlers {
+  /** Called for each complete frame, in order, before the next one is read. */
+  onFrame(frame: Frame): void;
+  /** Called for each EOL between frames: a heart-beat, or the optional EOLs after a frame. */
+  onHeartbeat?(): void;
+}
+
+const State = {
+  IDLE: 0,
+  IDLE_CR: 1,
+  HEAD: 2,
+  BODY_UNTIL_NUL: 3,
+  BODY_FIXED: 4,
+  FRAME_END: 5,
+  FAILED: 6,
+} as const;
+type State = (typeof State)[keyof typeof State];
+
+const textEncoder = new TextEncoder();
+const headDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes a stream of STOMP frames.
+ *
+ * `push` calls the handlers synchronously, in order, for everything complete in the bytes so far,
+ * and throws a `StompError` at the first protocol fault (after handing over every frame before it).
+ * A failed decoder stays failed. Because handlers run between frames, a server can switch `version`
+ * in its CONNECT handler and the very next frame of the same chunk is read the new way.
+ *
+ * Bodies may be views of the chunks pushed: do not reuse a chunk's memory after pushing it, and copy
+ * a body (`slice()`) to keep it long, so it does not pin the rest of its chunk.
+ */
+export class FrameDecoder {
+  version: StompVersion;
+  private limits: DecoderLimits;
+  private readonly handlers: DecoderHandlers;
+  private state: State = State.IDLE;
+  private failure: StompError | undefined;
+
+  // HEAD: offsets are relative to the frame's first byte.
+  private partialHead: ByteAccumulator | undefined;
+  private headScanFrom = 0;
+  private headLineStart = 0;
+  private headLines = 0;
+
+  // The frame whose body is being read.
+  private command: Command = 'SEND';
+  private headers: Header[] = [];
+  private receiptId: string | undefined;
+  private headBytes = 0;
+  private bodyParts: Uint8Array[] = [];
+  private bodyBytes = 0;
+  private fixedBody: Uint8Array = new Uint8Array(0);
+
+  constructor(handlers: DecoderHandlers, options: DecoderOptions = {}) {
+    this.handlers = handlers;
+    this.version = options.version ?? '1.2';
+    this.limits = resolveLimits(DEFAULT_DECODER_LIMITS, options.limits);
+  }
+
+  /** Changes limits from the next byte on (a server raises them after login). */
+  setLimits(limits: Partial<DecoderLimits>): void {
+    this.limits = resolveLimits(this.limits, limits);
+  }
+
+  getLimits(): DecoderLimits {
+    return this.limits;
+  }
+
+  /** True between frames: nothing partial is buffered. */
+  get isIdle(): boolean {
+    return this.state === State.IDLE;
+  }
+
+  push(chunk: Uint8Array | string): void {
+    if (this.failure) throw this.failure;
+    let bytes = typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk;
+    let pos = 0;
+    if (this.partialHead) bytes = this.partialHead.append(bytes);
+    try {
+      while (pos < bytes.length) {
+        switch (this.state) {
+          case State.IDLE:
+            pos = this.readIdle(bytes, pos);
+            break;
+          case State.IDLE_CR:
+            pos = this.readIdleCr(bytes, pos);
+            break;
+          case State.HEAD:
+            pos = this.readHead(bytes, pos);
+            break;
+          case State.BODY_UNTIL_NUL:
+            pos = this.readBodyUntilNul(bytes, pos);
+            break;
+          case State.BODY_FIXED:
+            pos = this.readFixedBody(bytes, pos);
+            break;
+          case State.FRAME_END:
+            pos = this.readFrameEnd(bytes, pos);
+            break;
+          case State.FAILED:
+            throw this.failure!;
+        }
+      }
+    } catch (error) {
+      if (error instanceof StompError && !this.failure) {
+        this.failure = error;
+        this.state = State.FAILED;
+        this.partialHead = undefined;
+        this.bodyParts = [];
+      }
+      throw error;
+    }
+  }
+
+  private readIdle(bytes: Uint8Array, pos: number): number {
+    const byte = bytes[pos];
+    if (byte === LF) {
+      this.handlers.onHeartbeat?.();
+      return pos + 1;
+    }
+    if (byte === CR) {
+      this.state = State.IDLE_CR;
+      return pos + 1;
+    }
+    this.state = State.HEAD;
+    this.headScanFrom = 0;
+    this.headLineStart = 0;
+    this.headLines = 0;
+    return pos;
+  }
+
+  private readIdleCr(bytes: Uint8Array, pos: number): number {
+    if (bytes[pos] !== LF)
+      throw new StompError(StompErrorCode.INVALID_EOL, 'CR not followed by LF between frames');
+    this.state = State.IDLE;
+    this.handlers.onHeartbeat?.();
+    return pos + 1;
+  }
+
+  /** Finds the lines of the command and headers, checking limits as each line ends or grows. */
+  private readHead(bytes: Uint8Array, frameStart: number): number {
+    const { maxHeaderLineBytes, maxFrameBytes, maxHeaders } = this.limits;
+    let scan = frameStart + this.headScanFrom;
+    let lineStart = frameStart + this.headLineStart;
+    for (;;) {
+      const lf = bytes.indexOf(LF, scan);
+      if (lf === -1) break;
+      const lineEnd = lf > lineStart && bytes[lf - 1] === CR ? lf - 1 : lf;
+      if (lineEnd - lineStart > maxHeaderLineBytes) throw lineTooLong(maxHeaderLineBytes);
+      if (lf + 1 - frameStart > maxFrameBytes) throw frameTooLarge(maxFrameBytes);
+      if (lineEnd === lineStart) return this.finishHead(bytes, frameStart, lineStart, lf + 1);
+      this.headLines++;
+      if (this.headLines - 1 > maxHeaders) {
+        throw new StompError(
+          StompErrorCode.TOO_MANY_HEADERS,
+          `a frame may carry at most ${maxHeaders} headers`,
+        );
+      }
+      lineStart = lf + 1;
+      scan = lf + 1;
+    }
+    // The head goes on in a later chunk; a line may end in CR whose LF is still to come.
+    const end = bytes.length;
+    if (end - lineStart > maxHeaderLineBytes + 1) throw lineTooLong(maxHeaderLineBytes);
+    if (end - frameStart > maxFrameBytes) throw frameTooLarge(maxFrameBytes);
+    this.headScanFrom = end - frameStart;
+    this.headLineStart = lineStart - frameStart;
+    this.partialHead ??= new ByteAccumulator(bytes.subarray(frameStart, end));
+    return end;
+  }
+
+  /** The head is complete: decode it as text once, split it into headers, and start the body. */
+  private finishHead(bytes: Uint8Array, frameStart: number, blankLineStart: number, headEnd: number): number {
+    this.partialHead = undefined;
+    let text: string;
+    try {
+      text = headDecoder.decode(bytes.subarray(frameStart, blankLineStart));
+    } catch {
+      throw new StompError(StompErrorCode.INVALID_UTF8, 'the command or a header is not valid UTF-8');
+    }
+    this.parseHead(text);
+    this.headBytes = headEnd - frameStart;
+
+    const contentLength = this.contentLength();
+    if (contentLength === undefined) {
+      this.state = State.BODY_UNTIL_NUL;
+      this.bodyParts = [];
+      this.bodyBytes = 0;
+      return headEnd;
+    }
+    const available = bytes.length - headEnd;
+    if (available > contentLength) {
+      const bodyEnd = headEnd + contentLength;
+      if (bytes[bodyEnd] !== NUL) throw this.missingNul();
+      this.emitFrame(bytes.subarray(headEnd, bodyEnd));
+      return bodyEnd + 1;
+    }
+    this.fixedBody = new Uint8Array(contentLength);
+    this.fixedBody.set(bytes.subarray(headEnd));
+    this.bodyBytes = available;
+    this.state = available === contentLength ? State.FRAME_END : State.BODY_FIXED;
+    return bytes.length;
+  }
+
+  private parseHead(text: string): void {
+    const commandEnd = text.indexOf('\n');
+    const command = stripCr(text.slice(0, commandEnd));
+    if (!isCommand(command)) {
+      throw new StompError(StompErrorCode.UNKNOWN_COMMAND, `unknown command "${printable(command)}"`);
+    }
+    const escaped = escapesHeaders(this.version, command);
+    const headers: Header[] = [];
+    let fault: StompError | undefined;
+    let lineStart = commandEnd + 1;
+    while (lineStart < text.length) {
+      const lineEnd = text.indexOf('\n', lineStart);
+      const line = stripCr(text.slice(lineStart, lineEnd));
+      lineStart = lineEnd + 1;
+      const colon = line.indexOf(':');
+      // STOMP 1.2: header-name = 1*<any OCTET except CR or LF or ":">. A colon inside the value is
+      // read as part of it (the first colon separates), as every broker does.
+      if (colon < 1 || line.includes('\r')) {
+        fault ??= new StompError(
+          line.includes('\r') ? StompErrorCode.INVALID_EOL : StompErrorCode.MALFORMED_HEADER,
+          line.includes('\r') ? 'a header line holds a CR' : `malformed header line "${printable(line)}"`,
+        );
+        continue;
+      }
+      const rawName = line.slice(0, colon);
+      const rawValue = line.slice(colon + 1);
+      if (!escaped) {
+        headers.push([rawName, rawValue]);
+        continue;
+      }
+      try {
+        headers.push([unescapeHeader(rawName, this.version), unescapeHeader(rawValue, this.version)]);
+      } catch (error) {
+        fault ??= error as StompError;
+      }
+    }
+    this.command = command;
+    this.headers = headers;
+    this.receiptId = getHeader(headers, 'receipt');
+    if (fault) throw new StompError(fault.code, fault.message, { receiptId: this.receiptId });
+  }
+
+  /** The body length the frame announces, checked against the limits before any of it is read. */
+  private contentLength(): number | undefined {
+    const raw = getHeader(this.headers, 'content-length');
+    if (raw === undefined) return undefined;
+    // STOMP 1.2, "Header content-length": an octet count, so decimal digits only.
+    if (!/^[0-9]{1,16}$/.test(raw)) {
+      throw new StompError(
+        StompErrorCode.INVALID_CONTENT_LENGTH,
+        `content-length "${printable(raw)}" is not an octet count`,
+        {
+          receiptId: this.receiptId,
+        },
+      );
+    }
+    const length = Number(raw);
+    if (length > this.limits.maxBodyBytes) throw this.bodyTooLarge();
+    if (this.headBytes + length + 1 > this.limits.maxFrameBytes) throw this.frameTooLargeWithReceipt();
+    return length;
+  }
+
+  private readBodyUntilNul(bytes: Uint8Array, pos: number): number {
+    const nul = bytes.indexOf(NUL, pos);
+    const end = nul === -1 ? bytes.length : nul;
+    const bodyBytes = this.bodyBytes + (end - pos);
+    if (bodyBytes > this.limits.maxBodyBytes) throw this.bodyTooLarge();
+    if (this.headBytes + bodyBytes + (nul === -1 ? 0 : 1) > this.limits.maxFrameBytes) {
+      throw this.frameTooLargeWithReceipt();
+    }
+    if (nul === -1) {
+      this.bodyParts.push(bytes.subarray(pos, end));
+      this.bodyBytes = bodyBytes;
+      return end;
+    }
+    const tail = bytes.subarray(pos, nul);
+    const body = this.bodyParts.length === 0 ? tail : concat(this.bodyParts, tail, bodyBytes);
+    this.bodyParts = [];
+    this.emitFrame(body);
+    return nul + 1;
+  }
+
+  private readFixedBody(bytes: Uint8Array, pos: number): number {
+    const wanted = this.fixedBody.length - this.bodyBytes;
+    const taken = Math.min(wanted, bytes.length - pos);
+    this.fixedBody.set(bytes.subarray(pos, pos + taken), this.bodyBytes);
+    this.bodyBytes += taken;
+    if (taken === wanted) this.state = State.FRAME_END;
+    return pos + taken;
+  }
+
+  private readFrameEnd(bytes: Uint8Array, pos: number): number {
+    if (bytes[pos] !== NUL) throw this.missingNul();
+    const body = this.fixedBody;
+    this.fixedBody = new Uint8Array(0);
+    this.emitFrame(body);
+    return pos + 1;
+  }
+
+  private emitFrame(body: Uint8Array): void {
+    const frame: Frame = { command: this.command, headers: this.headers, body };
+    this.state = State.IDLE;
+    this.headers = [];
+    this.handlers.onFrame(frame);
+  }
+
+  private missingNul(): StompError {
+    return new StompError(StompErrorCode.MISSING_NUL, 'the body is longer than its content-length', {
+      receiptId: this.receiptId,
+    });
+  }
+
+  private bodyTooLarge(): StompError {
+    const max = this.limits.maxBodyBytes;
+    return new StompError(StompErrorCode.BODY_TOO_LARGE, `a body may be at most ${max} bytes`, {
+      receiptId: this.receiptId,
+    });
+  }
+
+  private frameTooLargeWithReceipt(): StompError {
+    const max = this.limits.maxFrameBytes;
+    return new StompError(StompErrorCode.FRAME_TOO_LARGE, `a frame may be at most ${max} bytes`, {
+      receiptId: this.receiptId,
+    });
+  }
+}
+
+export type DecodedItem = { readonly type: 'frame'; readonly frame: Frame } | { readonly type: 'heartbeat' };
+
+/** Decodes whole input at once, for tests and tools: every frame and heart-beat in order. Throws on a fault. */
+export function decodeAll(
+  chunks: Uint8Array | string | Iterable<Uint8Array | string>,
+  options?: DecoderOptions,
+) {
+  const items: DecodedItem[] = [];
+  const decoder = new FrameDecoder(
+    {
+      onFrame: (frame) => items.push({ type: 'frame', frame }),
+      onHeartbeat: () => items.push({ type: 'heartbeat' }),
+    },
+    options,
+  );
+  if (typeof chunks === 'string' || chunks instanceof Uint8Array) decoder.push(chunks);
+  else for (const chunk of chunks) decoder.push(chunk);
+  return { items, complete: decoder.isIdle };
+}
+
+function resolveLimits(base: DecoderLimits, overrides: Partial<DecoderLimits> | undefined): DecoderLimits {
+  const limits = { ...base, ...overrides };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`decoder limit ${name} must be a whole number ≥ 0`);
+  }
+  return Object.freeze(limits);
+}
+
+function lineTooLong(max: number): StompError {
+  return new StompError(
+    StompErrorCode.HEADER_LINE_TOO_LONG,
+    `a command or header line may be at most ${max} bytes`,
+  );
+}
+
+function frameTooLarge(max: number): StompError {
+  return new StompError(StompErrorCode.FRAME_TOO_LARGE, `a frame may be at most ${max} bytes`);
+}
+
+function stripCr(line: string): string {
+  return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
+}
+
+/** A bounded, escaped rendering of peer-supplied text for error messages. */
+function printable(text: string): string {
+  const shown = text.length > 64 ? `${text.slice(0, 64)}…` : text;
+  return JSON.stringify(shown).slice(1, -1);
+}
+
+function concat(parts: readonly Uint8Array[], last: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  out.set(last, offset);
+  return out;
+}
+
+/** A growable copy of a head that spans chunks; amortised O(n) however small the chunks. */
+class ByteAccumulator {
+  private buffer: Uint8Array;
+  private length: number;
+
+  constructor(initial: Uint8Array) {
+    this.buffer = new Uint8Array(Math.max(256, initial.length * 2));
+    this.buffer.set(initial);
+    this.length = initial.length;
+  }
+
+  append(chunk: Uint8Array): Uint8Array {
+    const needed = this.length + chunk.length;
+    if (needed > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(needed, this.buffer.length * 2));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.length);
+    this.length = needed;
+    return this.buffer.subarray(0, this.length);
+  }
+}

@@ -1,0 +1,50 @@
+export {
+  DEFAULT_DECODER_LIMITS,
+  type DecodedItem,
+  type DecoderHandlers,
+  type DecoderLimits,
+  type DecoderOptions,
+  decodeAll,
+  FrameDecoder,
+} from './decoder';
+export {
+  type EncodedFrame,
+  type EncodeOptions,
+  encodeFrame,
+  encodeFrameToString,
+  encodeHead,
+  HEARTBEAT,
+  HEARTBEAT_BYTES,
+} from './encoder';
+export { isStompError, StompError, StompErrorCode, type StompErrorDetails } from './errors';
+export { escapeHeader, escapesHeaders, unescapeHeader } from './escape';
+export {
+  ClientCommand,
+  type Command,
+  type Frame,
+  type FrameInit,
+  getHeader,
+  type Header,
+  type Headers,
+  isClientCommand,
+  isCommand,
+  ServerCommand,
+  StompVersion,
+  SUPPORTED_VERSIONS,
+} from './frame';
+export {
+  formatHeartBeat,
+  type HeartBeat,
+  type NegotiatedHeartBeat,
+  NO_HEART_BEAT,
+  negotiateHeartBeat,
+  parseHeartBeat,
+} from './heartbeat';
+export { isValidUtf8, utf8Length } from './utf8';
+export {
+  chooseSubprotocol,
+  negotiateVersion,
+  STOMP_SUBPROTOCOLS,
+  SUBPROTOCOL_BY_VERSION,
+  versionOfSubprotocol,
+} from './version';
