@@ -1,0 +1,31 @@
+/**
+ * `buildApp()`: the whole server as a Fastify instance, every concern a plugin. It never listens:
+ * `main.ts` does, and tests call `listen({ port: 0 })`.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ServerConfig } from './config';
+import brokerPlugin from './plugins/broker';
+import healthPlugin from './plugins/health';
+import metricsPlugin from './plugins/metrics';
+import tcpPlugin from './transports/tcp';
+import websocketPlugin from './transports/websocket';
+
+export interface BuildAppOptions {
+  /** Fastify's logger option; defaults to JSON logs at the configured level. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // Behind a reverse proxy the client's address comes from X-Forwarded-For.
+    trustProxy: true,
+  });
+  app.decorate('config', config);
+  await app.register(metricsPlugin);
+  await app.register(brokerPlugin);
+  await app.register(healthPlugin);
+  await app.register(websocketPlugin);
+  await app.register(tcpPlugin);
+  return app;
+}

@@ -1,0 +1,128 @@
+/**
+ * Configuration from the environment, validated once at start-up with `env-schema` (Fastify's
+ * JSON-schema validator for environment variables). A bad value stops the server with a message
+ * that names the variable, rather than surfacing later as odd behaviour.
+ */
+import { type HeartBeat, parseHeartBeat } from '@stomping-ground/protocol';
+import { envSchema } from 'env-schema';
+
+const MiB = 1024 * 1024;
+
+const schema = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+    HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
+    STOMP_TCP_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 61613 },
+    STOMP_TCP_HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
+    ALLOWED_ORIGINS: { type: 'string', default: '' },
+    WS_PERMESSAGE_DEFLATE: { type: 'boolean', default: false },
+    STOMP_MAX_FRAME_BYTES: { type: 'integer', minimum: 1024, maximum: 256 * MiB, default: 16 * MiB },
+    STOMP_PRELOGIN_MAX_FRAME_BYTES: { type: 'integer', minimum: 256, maximum: 16 * MiB, default: 64 * 1024 },
+    STOMP_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10_000 },
+    STOMP_HEARTBEAT: { type: 'string', pattern: '^[0-9]+,[0-9]+$', default: '10000,10000' },
+    STOMP_USERS: { type: 'string', pattern: '^([^:,]+:[^,]*(,[^:,]+:[^,]*)*)?$', default: 'guest:guest,alice:alice,bob:bob' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
+    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10_000 },
+  },
+} as const;
+
+interface RawEnv {
+  PORT: number;
+  HOST: string;
+  STOMP_TCP_PORT: number;
+  STOMP_TCP_HOST: string;
+  ALLOWED_ORIGINS: string;
+  WS_PERMESSAGE_DEFLATE: boolean;
+  STOMP_MAX_FRAME_BYTES: number;
+  STOMP_PRELOGIN_MAX_FRAME_BYTES: number;
+  STOMP_CONNECT_TIMEOUT_MS: number;
+  STOMP_HEARTBEAT: string;
+  STOMP_USERS: string;
+  LOG_LEVEL: string;
+  SHUTDOWN_GRACE_MS: number;
+}
+
+export interface ServerConfig {
+  /** HTTP and WebSocket port; 0 picks a free one (tests). */
+  readonly port: number;
+  readonly host: string;
+  /** STOMP over raw TCP; `null` when `STOMP_TCP_PORT=0` turns it off. (Code may pass port 0 for a free port.) */
+  readonly tcp: { readonly port: number; readonly host: string } | null;
+  /**
+   * Origins allowed to open `/ws` from a browser, besides the page's own origin. Requests with no
+   * `Origin` header (native clients, `ws` in Node) are not browsers and are let through.
+   */
+  readonly allowedOrigins: readonly string[];
+  readonly perMessageDeflate: boolean;
+  readonly maxFrameBytes: number;
+  readonly preLoginMaxFrameBytes: number;
+  readonly connectTimeoutMs: number;
+  /** What the server offers in CONNECTED: the smallest interval it sends at, and the one it wants. */
+  readonly heartBeat: HeartBeat;
+  /** Demo users: login → passcode. */
+  readonly users: Readonly<Record<string, string>>;
+  readonly logLevel: string;
+  readonly shutdownGraceMs: number;
+}
+
+/** The dev servers' origins (Vite's defaults for the two pages), allowed unless `ALLOWED_ORIGINS` says otherwise. */
+export const DEV_ORIGINS: readonly string[] = [
+  'http://localhost:5173',
+  'http://127.0.0.1:5173',
+  'http://localhost:5174',
+  'http://127.0.0.1:5174',
+];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the environment. Throws `ConfigError` naming the offending variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  let raw: RawEnv;
+  try {
+    raw = envSchema<RawEnv>({ schema, data: env, dotenv: false });
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+  }
+  if (raw.STOMP_PRELOGIN_MAX_FRAME_BYTES > raw.STOMP_MAX_FRAME_BYTES) {
+    throw new ConfigError('invalid configuration: STOMP_PRELOGIN_MAX_FRAME_BYTES is larger than STOMP_MAX_FRAME_BYTES');
+  }
+  const origins = raw.ALLOWED_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError(`invalid configuration: ALLOWED_ORIGINS entry "${origin}" is not scheme://host[:port]`);
+    }
+  }
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    tcp: raw.STOMP_TCP_PORT === 0 ? null : { port: raw.STOMP_TCP_PORT, host: raw.STOMP_TCP_HOST },
+    allowedOrigins: origins.length > 0 ? origins : DEV_ORIGINS,
+    perMessageDeflate: raw.WS_PERMESSAGE_DEFLATE,
+    maxFrameBytes: raw.STOMP_MAX_FRAME_BYTES,
+    preLoginMaxFrameBytes: raw.STOMP_PRELOGIN_MAX_FRAME_BYTES,
+    connectTimeoutMs: raw.STOMP_CONNECT_TIMEOUT_MS,
+    heartBeat: parseHeartBeat(raw.STOMP_HEARTBEAT),
+    users: parseUsers(raw.STOMP_USERS),
+    logLevel: raw.LOG_LEVEL,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+  };
+}
+
+function parseUsers(list: string): Record<string, string> {
+  const users: Record<string, string> = {};
+  for (const entry of list.split(',')) {
+    if (entry === '') continue;
+    const colon = entry.indexOf(':');
+    users[entry.slice(0, colon)] = entry.slice(colon + 1);
+  }
+  return users;
+}

@@ -1,0 +1,47 @@
+/**
+ * The port between the broker core and a connection. The core knows nothing of Fastify, `ws` or
+ * `net`: the WebSocket route and the TCP listener are two thin adapters of this interface.
+ */
+export interface Transport {
+  /**
+   * Writes bytes holding one or more whole STOMP frames (or heart-beat EOLs).
+   * `binary` asks a WebSocket adapter for a binary message; TCP ignores it.
+   */
+  send(bytes: Uint8Array, binary: boolean): void;
+  /** Bytes handed to `send` that the socket has not written yet: how the core sees a slow reader. */
+  readonly bufferedAmount: number;
+  /**
+   * Ends the connection once what was sent is flushed. `code` is a WebSocket close code
+   * (1000 normal, 1001 going away, 1002 protocol error, 1008 policy, 1009 too big, 1011 server error);
+   * TCP ignores it.
+   */
+  close(code: number, reason: string): void;
+}
+
+/** What an adapter knows about a connection when it opens it. */
+export interface ConnectionInfo {
+  readonly kind: 'ws' | 'tcp';
+  readonly remoteAddress: string;
+  /** The STOMP version named by the negotiated WebSocket subprotocol, if any. */
+  readonly subprotocolVersion?: '1.0' | '1.1' | '1.2' | undefined;
+}
+
+/** What the core gives an adapter for each connection. */
+export interface Connection {
+  readonly id: string;
+  /** Bytes (or a text message) as they came off the socket, in any chunking. */
+  receive(chunk: Uint8Array | string): void;
+  /** The socket is gone (peer closed, network error, or after `Transport.close`). Idempotent. */
+  closed(): void;
+}
+
+/** WebSocket close codes the core uses (RFC 6455, section 7.4.1). */
+export const CloseCode = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  PROTOCOL_ERROR: 1002,
+  POLICY_VIOLATION: 1008,
+  TOO_BIG: 1009,
+  SERVER_ERROR: 1011,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

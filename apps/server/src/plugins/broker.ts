@@ -1,0 +1,34 @@
+/**
+ * The broker core, created once per app from the validated config and shared as `app.broker`.
+ * Its `preClose` hook runs before the transports' own, so every session is told "server shutting
+ * down" (ERROR, then close 1001) while the listeners still stand.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { demoAuthenticator } from '../core/auth';
+import { Broker } from '../core/broker';
+
+export const SERVER_NAME = 'stomping-ground/0.1.0';
+
+const brokerPlugin: FastifyPluginAsync = async (app) => {
+  const { config } = app;
+  const broker = new Broker({
+    serverName: SERVER_NAME,
+    authenticator: demoAuthenticator(config.users),
+    connectTimeoutMs: config.connectTimeoutMs,
+    heartBeat: config.heartBeat,
+    limits: {
+      preLogin: { maxFrameBytes: config.preLoginMaxFrameBytes, maxBodyBytes: config.preLoginMaxFrameBytes },
+      postLogin: { maxFrameBytes: config.maxFrameBytes, maxBodyBytes: config.maxFrameBytes },
+    },
+    observer: app.brokerMetrics.observer,
+    logger: app.log.child({ component: 'broker' }),
+  });
+  app.brokerMetrics.watch(broker);
+  app.decorate('broker', broker);
+  app.addHook('preClose', async () => {
+    await broker.shutdown('server shutting down');
+  });
+};
+
+export default fp(brokerPlugin, { name: 'broker', fastify: '5.x', dependencies: ['metrics'] });

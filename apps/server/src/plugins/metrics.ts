@@ -1,0 +1,162 @@
+/**
+ * `/metrics` in the Prometheus text format, with `prom-client`.
+ *
+ * Counters are bumped by the broker through its observer as things happen; gauges (connections,
+ * sessions, subscriptions, queue depths) are read from `broker.stats()` when Prometheus scrapes,
+ * so the hot path pays nothing for them. Each app has its own registry, so several apps in one
+ * process (tests) never share numbers.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { Broker, BrokerObserver } from '../core/broker';
+
+export interface BrokerMetrics {
+  readonly registry: Registry;
+  /** Handed to the broker at construction. */
+  readonly observer: BrokerObserver;
+  /** Connects the scrape-time gauges to the broker once it exists. */
+  watch(broker: Broker): void;
+}
+
+export function createBrokerMetrics(): BrokerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const framesIn = new Counter({
+    name: 'stomp_frames_in_total',
+    help: 'STOMP frames received, by command',
+    labelNames: ['command'],
+    registers: [registry],
+  });
+  const framesOut = new Counter({
+    name: 'stomp_frames_out_total',
+    help: 'STOMP frames sent, by command',
+    labelNames: ['command'],
+    registers: [registry],
+  });
+  const bytesIn = new Counter({ name: 'stomp_bytes_in_total', help: 'STOMP bytes received', registers: [registry] });
+  const bytesOut = new Counter({ name: 'stomp_bytes_out_total', help: 'STOMP bytes sent', registers: [registry] });
+  const sessionsOpened = new Counter({
+    name: 'stomp_sessions_opened_total',
+    help: 'STOMP sessions that completed CONNECT, by version',
+    labelNames: ['version'],
+    registers: [registry],
+  });
+  const sessionsClosed = new Counter({
+    name: 'stomp_sessions_closed_total',
+    help: 'STOMP sessions closed, by version and reason',
+    labelNames: ['version', 'reason'],
+    registers: [registry],
+  });
+  const slowConsumer = new Counter({
+    name: 'stomp_slow_consumer_events_total',
+    help: 'Deliveries to a reader whose outbound buffer was full: conflated, or the session closed',
+    labelNames: ['action'],
+    registers: [registry],
+  });
+  const protocolErrors = new Counter({
+    name: 'stomp_protocol_errors_total',
+    help: 'ERROR frames sent, by error code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
+  const dropped = new Counter({
+    name: 'stomp_messages_dropped_total',
+    help: 'Messages not delivered, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+
+  let broker: Broker | undefined;
+  const stats = () => broker?.stats();
+  new Gauge({
+    name: 'stomp_connections',
+    help: 'Open connections, by transport',
+    labelNames: ['transport'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const current = stats();
+      if (!current) return;
+      for (const [transport, count] of Object.entries(current.connectionsByTransport)) this.set({ transport }, count);
+    },
+  });
+  new Gauge({
+    name: 'stomp_sessions',
+    help: 'Connected STOMP sessions, by protocol version',
+    labelNames: ['version'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const current = stats();
+      if (!current) return;
+      for (const [version, count] of Object.entries(current.sessionsByVersion)) this.set({ version }, count);
+    },
+  });
+  new Gauge({
+    name: 'stomp_subscriptions',
+    help: 'Active subscriptions',
+    registers: [registry],
+    collect() {
+      this.set(stats()?.subscriptions ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'stomp_queue_depth',
+    help: 'Messages waiting in a queue (not yet delivered or not yet acknowledged)',
+    labelNames: ['queue'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const current = stats();
+      if (!current) return;
+      for (const [queue, depth] of Object.entries(current.queueDepths)) this.set({ queue }, depth);
+    },
+  });
+
+  const observer: BrokerObserver = {
+    frameIn(command, bytes) {
+      framesIn.inc({ command });
+      bytesIn.inc(bytes);
+    },
+    frameOut(command, bytes) {
+      framesOut.inc({ command });
+      bytesOut.inc(bytes);
+    },
+    sessionOpened(version) {
+      sessionsOpened.inc({ version });
+    },
+    sessionClosed(version, reason) {
+      sessionsClosed.inc({ version, reason });
+    },
+    slowConsumer(action) {
+      slowConsumer.inc({ action });
+    },
+    protocolError(code) {
+      protocolErrors.inc({ code });
+    },
+    messageDropped(reason) {
+      dropped.inc({ reason });
+    },
+  };
+
+  return {
+    registry,
+    observer,
+    watch(target) {
+      broker = target;
+    },
+  };
+}
+
+const metricsPlugin: FastifyPluginAsync = async (app) => {
+  const metrics = createBrokerMetrics();
+  app.decorate('brokerMetrics', metrics);
+  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+};
+
+export default fp(metricsPlugin, { name: 'metrics', fastify: '5.x' });

@@ -1,0 +1,94 @@
+/**
+ * STOMP over raw TCP (port 61613 by convention) for native clients: the same core as the
+ * WebSocket route, through a second thin adapter of the Transport port.
+ */
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Broker } from '../core/broker';
+import type { Transport } from '../core/transport';
+
+export interface StompTcpListener {
+  readonly server: Server;
+  listen(): Promise<void>;
+  address(): AddressInfo;
+  /** Stops accepting; open sockets are left to the broker's shutdown. */
+  stopAccepting(): Promise<void>;
+  /** Destroys any socket still open. */
+  destroyAll(): void;
+}
+
+export function tcpTransport(socket: Socket): Transport {
+  return {
+    send(bytes) {
+      socket.write(bytes);
+    },
+    get bufferedAmount() {
+      return socket.writableLength;
+    },
+    close() {
+      socket.end();
+    },
+  };
+}
+
+export function createStompTcpListener(
+  broker: Broker,
+  options: { port: number; host: string; log: FastifyBaseLogger },
+): StompTcpListener {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    const connection = broker.connect(tcpTransport(socket), {
+      kind: 'tcp',
+      remoteAddress: socket.remoteAddress ?? 'unknown',
+    });
+    socket.on('data', (chunk) => connection.receive(chunk));
+    socket.on('drain', () => connection.drained?.());
+    socket.on('close', () => {
+      sockets.delete(socket);
+      connection.closed();
+    });
+    socket.on('error', (error) => options.log.debug({ err: error }, 'STOMP TCP socket error'));
+  });
+  return {
+    server,
+    listen: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
+    address: () => server.address() as AddressInfo,
+    stopAccepting: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    destroyAll() {
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
+const tcpPlugin: FastifyPluginAsync = async (app) => {
+  const tcp = app.config.tcp;
+  if (tcp === null) {
+    app.decorate('stompTcp', null);
+    return;
+  }
+  const listener = createStompTcpListener(app.broker, { ...tcp, log: app.log.child({ component: 'stomp-tcp' }) });
+  app.decorate('stompTcp', listener);
+  // Listening starts with the app (`ready()`, which `listen()` calls), not at registration.
+  app.addHook('onReady', async () => {
+    await listener.listen();
+    app.log.info(`STOMP over TCP listening on ${tcp.host}:${listener.address().port}`);
+  });
+  app.addHook('onClose', async () => {
+    if (!listener.server.listening) return;
+    const stopped = listener.stopAccepting();
+    listener.destroyAll();
+    await stopped;
+  });
+};
+
+export default fp(tcpPlugin, { name: 'tcp-transport', fastify: '5.x', dependencies: ['broker'] });
