@@ -65,14 +65,15 @@ const State = {
 type State = (typeof State)[keyof typeof State];
 
 const textEncoder = new TextEncoder();
-const headDecoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a byte-order mark is data, so one before a command makes it unknown.
+const headDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Decodes a stream of STOMP frames.
  *
  * `push` calls the handlers synchronously, in order, for everything complete in the bytes so far,
  * and throws a `StompError` at the first protocol fault (after handing over every frame before it).
- * A failed decoder stays failed. Because handlers run between frames, a server can switch `version`
+ * A failed decoder stays failed, as does one whose handler threw. Because handlers run between frames, a server can switch `version`
  * in its CONNECT handler and the very next frame of the same chunk is read the new way.
  *
  * Bodies may be views of the chunks pushed: do not reuse a chunk's memory after pushing it, and copy
@@ -83,7 +84,8 @@ export class FrameDecoder {
   private limits: DecoderLimits;
   private readonly handlers: DecoderHandlers;
   private state: State = State.IDLE;
-  private failure: StompError | undefined;
+  private failure: unknown;
+  private failed = false;
 
   // HEAD: offsets are relative to the frame's first byte.
   private partialHead: ByteAccumulator | undefined;
@@ -121,7 +123,7 @@ export class FrameDecoder {
   }
 
   push(chunk: Uint8Array | string): void {
-    if (this.failure) throw this.failure;
+    if (this.failed) throw this.failure;
     let bytes = typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk;
     let pos = 0;
     if (this.partialHead) bytes = this.partialHead.append(bytes);
@@ -147,16 +149,17 @@ export class FrameDecoder {
             pos = this.readFrameEnd(bytes, pos);
             break;
           case State.FAILED:
-            throw this.failure!;
+            throw this.failure;
         }
       }
     } catch (error) {
-      if (error instanceof StompError && !this.failure) {
-        this.failure = error;
-        this.state = State.FAILED;
-        this.partialHead = undefined;
-        this.bodyParts = [];
-      }
+      // A protocol fault, or a handler that threw: either way the rest of this chunk cannot be
+      // read in order any more, so the decoder stops here for good.
+      this.failed = true;
+      this.failure = error;
+      this.state = State.FAILED;
+      this.partialHead = undefined;
+      this.bodyParts = [];
       throw error;
     }
   }
@@ -208,9 +211,10 @@ export class FrameDecoder {
       lineStart = lf + 1;
       scan = lf + 1;
     }
-    // The head goes on in a later chunk; a line may end in CR whose LF is still to come.
+    // The head goes on in a later chunk. A last byte CR may be the start of the line's EOL.
     const end = bytes.length;
-    if (end - lineStart > maxHeaderLineBytes + 1) throw lineTooLong(maxHeaderLineBytes);
+    const partialLine = end - lineStart - (bytes[end - 1] === CR ? 1 : 0);
+    if (partialLine > maxHeaderLineBytes) throw lineTooLong(maxHeaderLineBytes);
     if (end - frameStart > maxFrameBytes) throw frameTooLarge(maxFrameBytes);
     this.headScanFrom = end - frameStart;
     this.headLineStart = lineStart - frameStart;

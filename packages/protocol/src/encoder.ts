@@ -32,7 +32,8 @@ export const HEARTBEAT_BYTES: Uint8Array = Uint8Array.of(0x0a);
 
 const EMPTY = new Uint8Array(0);
 const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder();
+// ignoreBOM: a leading byte-order mark in a body is data and must survive.
+const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 /** Small frames are encoded here first, then copied out at their exact size. */
 const scratch = new Uint8Array(64 * 1024);
 
@@ -92,6 +93,9 @@ function head(command: Command, headers: Headers, version: StompVersion, content
   for (let i = 0; i < headers.length; i++) {
     const [name, value] = headers[i]!;
     if (name === 'content-length') continue;
+    if (name === '') {
+      throw new StompError(StompErrorCode.UNENCODABLE_FRAME, 'a header name cannot be empty (STOMP 1.2 grammar: 1*OCTET)');
+    }
     if (escaped) {
       text += `${escapeHeader(name, version)}:${escapeHeader(value, version)}\n`;
     } else {
