@@ -94,7 +94,10 @@ function head(command: Command, headers: Headers, version: StompVersion, content
     const [name, value] = headers[i]!;
     if (name === 'content-length') continue;
     if (name === '') {
-      throw new StompError(StompErrorCode.UNENCODABLE_FRAME, 'a header name cannot be empty (STOMP 1.2 grammar: 1*OCTET)');
+      throw new StompError(
+        StompErrorCode.UNENCODABLE_FRAME,
+        'a header name cannot be empty (STOMP 1.2 grammar: 1*OCTET)',
+      );
     }
     if (escaped) {
       text += `${escapeHeader(name, version)}:${escapeHeader(value, version)}\n`;

@@ -33,6 +33,11 @@ export interface Connection {
   receive(chunk: Uint8Array | string): void;
   /** The socket is gone (peer closed, network error, or after `Transport.close`). Idempotent. */
   closed(): void;
+  /**
+   * Optional for adapters to call: the socket's send buffer has emptied (`bufferedAmount` fell to 0),
+   * so a slow reader's held-back messages can go now rather than on the next timer tick.
+   */
+  drained?(): void;
 }
 
 /** WebSocket close codes the core uses (RFC 6455, section 7.4.1). */
