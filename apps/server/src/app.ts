@@ -15,7 +15,10 @@ export interface BuildAppOptions {
   readonly logger?: FastifyServerOptions['logger'];
 }
 
-export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: ServerConfig,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     // Behind a reverse proxy the client's address comes from X-Forwarded-For.

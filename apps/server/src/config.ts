@@ -21,7 +21,11 @@ const schema = {
     STOMP_PRELOGIN_MAX_FRAME_BYTES: { type: 'integer', minimum: 256, maximum: 16 * MiB, default: 64 * 1024 },
     STOMP_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10_000 },
     STOMP_HEARTBEAT: { type: 'string', pattern: '^[0-9]+,[0-9]+$', default: '10000,10000' },
-    STOMP_USERS: { type: 'string', pattern: '^([^:,]+:[^,]*(,[^:,]+:[^,]*)*)?$', default: 'guest:guest,alice:alice,bob:bob' },
+    STOMP_USERS: {
+      type: 'string',
+      pattern: '^([^:,]+:[^,]*(,[^:,]+:[^,]*)*)?$',
+      default: 'guest:guest,alice:alice,bob:bob',
+    },
     LOG_LEVEL: {
       type: 'string',
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -91,14 +95,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
   }
   if (raw.STOMP_PRELOGIN_MAX_FRAME_BYTES > raw.STOMP_MAX_FRAME_BYTES) {
-    throw new ConfigError('invalid configuration: STOMP_PRELOGIN_MAX_FRAME_BYTES is larger than STOMP_MAX_FRAME_BYTES');
+    throw new ConfigError(
+      'invalid configuration: STOMP_PRELOGIN_MAX_FRAME_BYTES is larger than STOMP_MAX_FRAME_BYTES',
+    );
   }
   const origins = raw.ALLOWED_ORIGINS.split(',')
     .map((origin) => origin.trim())
     .filter((origin) => origin !== '');
   for (const origin of origins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) {
-      throw new ConfigError(`invalid configuration: ALLOWED_ORIGINS entry "${origin}" is not scheme://host[:port]`);
+      throw new ConfigError(
+        `invalid configuration: ALLOWED_ORIGINS entry "${origin}" is not scheme://host[:port]`,
+      );
     }
   }
   return {

@@ -1,6 +1,7 @@
 /** Decorators the plugins add, declared in one place. */
-import type { Broker } from './core/broker';
+
 import type { ServerConfig } from './config';
+import type { Broker } from './core/broker';
 import type { BrokerMetrics } from './plugins/metrics';
 import type { StompTcpListener } from './transports/tcp';
 

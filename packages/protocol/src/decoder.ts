@@ -124,7 +124,7 @@ export class FrameDecoder {
 
   push(chunk: Uint8Array | string): void {
     if (this.failed) throw this.failure;
-    let bytes = typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk;
+    let bytes = typeof chunk === 'string' ? textEncoder.encode(chunk) : asPlainBytes(chunk);
     let pos = 0;
     if (this.partialHead) bytes = this.partialHead.append(bytes);
     try {
@@ -409,6 +409,16 @@ function resolveLimits(base: DecoderLimits, overrides: Partial<DecoderLimits> | 
       throw new RangeError(`decoder limit ${name} must be a whole number ≥ 0`);
   }
   return Object.freeze(limits);
+}
+
+/**
+ * A plain `Uint8Array` view of the same memory: a subclass such as Node's `Buffer` would hand out
+ * bodies whose `slice()` is a view rather than a copy.
+ */
+function asPlainBytes(chunk: Uint8Array): Uint8Array {
+  return chunk.constructor === Uint8Array
+    ? chunk
+    : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 function lineTooLong(max: number): StompError {

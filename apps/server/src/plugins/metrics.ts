@@ -35,8 +35,16 @@ export function createBrokerMetrics(): BrokerMetrics {
     labelNames: ['command'],
     registers: [registry],
   });
-  const bytesIn = new Counter({ name: 'stomp_bytes_in_total', help: 'STOMP bytes received', registers: [registry] });
-  const bytesOut = new Counter({ name: 'stomp_bytes_out_total', help: 'STOMP bytes sent', registers: [registry] });
+  const bytesIn = new Counter({
+    name: 'stomp_bytes_in_total',
+    help: 'STOMP bytes received',
+    registers: [registry],
+  });
+  const bytesOut = new Counter({
+    name: 'stomp_bytes_out_total',
+    help: 'STOMP bytes sent',
+    registers: [registry],
+  });
   const sessionsOpened = new Counter({
     name: 'stomp_sessions_opened_total',
     help: 'STOMP sessions that completed CONNECT, by version',
@@ -79,7 +87,8 @@ export function createBrokerMetrics(): BrokerMetrics {
       this.reset();
       const current = stats();
       if (!current) return;
-      for (const [transport, count] of Object.entries(current.connectionsByTransport)) this.set({ transport }, count);
+      for (const [transport, count] of Object.entries(current.connectionsByTransport))
+        this.set({ transport }, count);
     },
   });
   new Gauge({

@@ -4,7 +4,11 @@
  * `ws` in Node, curl) usually do not, and are not subject to the browser's same-origin model,
  * so a request without Origin is allowed.
  */
-export function isOriginAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+export function isOriginAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
   if (origin === undefined) return true;
   if (allowed.includes(origin)) return true;
   // Same origin: the page was served by this server, so its Origin names the Host it asked for.

@@ -76,7 +76,10 @@ const tcpPlugin: FastifyPluginAsync = async (app) => {
     app.decorate('stompTcp', null);
     return;
   }
-  const listener = createStompTcpListener(app.broker, { ...tcp, log: app.log.child({ component: 'stomp-tcp' }) });
+  const listener = createStompTcpListener(app.broker, {
+    ...tcp,
+    log: app.log.child({ component: 'stomp-tcp' }),
+  });
   app.decorate('stompTcp', listener);
   // Listening starts with the app (`ready()`, which `listen()` calls), not at registration.
   app.addHook('onReady', async () => {

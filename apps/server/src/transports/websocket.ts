@@ -60,7 +60,10 @@ const websocketPlugin: FastifyPluginAsync = async (app) => {
 
   const checkOrigin = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
-      request.log.warn({ origin: request.headers.origin }, 'refused a WebSocket handshake from a foreign origin');
+      request.log.warn(
+        { origin: request.headers.origin },
+        'refused a WebSocket handshake from a foreign origin',
+      );
       return reply.code(403).send({ error: 'Forbidden', message: 'this Origin may not open /ws' });
     }
   };

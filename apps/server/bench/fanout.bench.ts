@@ -1,0 +1,317 @@
+/**
+ * Fan-out benchmark: N subscribers on one topic, a publisher sending M messages of S bytes.
+ * Reports deliveries per second and p50/p99 latency for the broker and, with the same client
+ * harness and the same bytes, for a bare `ws` broadcast server (the ceiling); then memory per idle
+ * connection with heart-beats on.
+ *
+ * The clients run in a child process so they do not share the server's event loop, and the
+ * publisher sits beside the subscribers so send and receive times come from one clock.
+ *
+ *   pnpm bench                      # defaults below
+ *   FANOUT_SUBSCRIBERS=100 FANOUT_MESSAGES=2000 FANOUT_SIZE=128 IDLE_CONNECTIONS=5000 pnpm bench
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type Frame, FrameDecoder, getHeader } from '@stomping-ground/protocol';
+import { WebSocket, WebSocketServer } from 'ws';
+import { buildApp } from '../src/app';
+import { testConfig } from '../test/support/app';
+
+const SUBSCRIBERS = Number(process.env.FANOUT_SUBSCRIBERS ?? 100);
+const MESSAGES = Number(process.env.FANOUT_MESSAGES ?? 2000);
+const SIZE = Number(process.env.FANOUT_SIZE ?? 128);
+const ROUNDS = Number(process.env.FANOUT_ROUNDS ?? 3);
+const IDLE_CONNECTIONS = Number(process.env.IDLE_CONNECTIONS ?? 5000);
+const TOPIC = '/topic/bench';
+
+type Mode = 'stomp' | 'bare';
+
+interface FanoutRequest {
+  readonly type: 'fanout';
+  readonly url: string;
+  readonly mode: Mode;
+  readonly subscribers: number;
+  readonly messages: number;
+  readonly size: number;
+}
+interface IdleRequest {
+  readonly type: 'idle';
+  readonly url: string;
+  readonly connections: number;
+}
+interface FanoutResult {
+  readonly deliveries: number;
+  readonly seconds: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+// ───────────────────────────── the client process ─────────────────────────────
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A body of exactly `size` bytes that starts with its send time. */
+function timedBody(size: number): string {
+  return `${performance.now().toFixed(4)};`.padEnd(size, 'x');
+}
+
+function sentAt(body: Uint8Array): number {
+  return Number(decoder.decode(body.subarray(0, body.indexOf(0x3b))));
+}
+
+async function openSocket(url: string, protocols: string[] = ['v12.stomp']): Promise<WebSocket> {
+  const socket = new WebSocket(url, protocols);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return socket;
+}
+
+/** A STOMP peer that hands every frame to `onFrame` and resolves `next()` for the handshake steps. */
+async function stompPeer(url: string, login: string, heartBeat: string, onFrame: (frame: Frame) => void) {
+  const socket = await openSocket(url);
+  let waiting: ((frame: Frame) => void) | undefined;
+  const frames = new FrameDecoder({
+    onFrame(frame) {
+      if (waiting) {
+        const resolve = waiting;
+        waiting = undefined;
+        resolve(frame);
+      } else onFrame(frame);
+    },
+  });
+  socket.on('message', (data: Buffer) => frames.push(data));
+  const next = () => new Promise<Frame>((resolve) => (waiting = resolve));
+  const connected = next();
+  socket.send(`CONNECT\naccept-version:1.2\nhost:bench\nlogin:${login}\nheart-beat:${heartBeat}\n\n\0`);
+  const frame = await connected;
+  if (frame.command !== 'CONNECTED')
+    throw new Error(`CONNECT refused: ${getHeader(frame.headers, 'message')}`);
+  return { socket, next };
+}
+
+async function runFanout(request: FanoutRequest): Promise<FanoutResult> {
+  const { subscribers, messages, size, url } = request;
+  const latencies = new Float64Array(subscribers * messages);
+  let deliveries = 0;
+  let lastDeliveryAt = 0;
+  let finished: () => void = () => {};
+  const done = new Promise<void>((resolve) => (finished = resolve));
+
+  const record = (body: Uint8Array) => {
+    const now = performance.now();
+    latencies[deliveries++] = now - sentAt(body);
+    lastDeliveryAt = now;
+    if (deliveries === latencies.length) finished();
+  };
+
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < subscribers; i++) {
+    if (request.mode === 'stomp') {
+      const peer = await stompPeer(url, `sub${i}`, '0,0', (frame) => {
+        if (frame.command === 'MESSAGE') record(frame.body);
+      });
+      const subscribed = peer.next();
+      peer.socket.send(`SUBSCRIBE\nid:0\ndestination:${TOPIC}\nreceipt:ready\n\n\0`);
+      await subscribed;
+      sockets.push(peer.socket);
+    } else {
+      const socket = await openSocket(url);
+      const frames = new FrameDecoder({ onFrame: (frame) => record(frame.body) });
+      socket.on('message', (data: Buffer) => frames.push(data));
+      socket.send('subscribe');
+      sockets.push(socket);
+    }
+  }
+
+  let publish: (body: string) => void;
+  if (request.mode === 'stomp') {
+    const publisher = await stompPeer(url, 'publisher', '0,0', () => {});
+    sockets.push(publisher.socket);
+    publish = (body) =>
+      publisher.socket.send(`SEND\ndestination:${TOPIC}\ncontent-type:text/plain\n\n${body}\0`);
+  } else {
+    // The bytes the broker would deliver: a whole MESSAGE frame, relayed unchanged to everyone.
+    const socket = await openSocket(url);
+    socket.send('publisher');
+    sockets.push(socket);
+    publish = (body) =>
+      socket.send(
+        encoder.encode(
+          `MESSAGE\nsubscription:0\nmessage-id:1-1\ndestination:${TOPIC}\ncontent-type:text/plain\n\n${body}\0`,
+        ),
+      );
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+
+  const startedAt = performance.now();
+  for (let i = 0; i < messages; i++) {
+    publish(timedBody(size));
+    // Yield now and then so the publisher's own socket keeps writing rather than buffering it all.
+    if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const timeout = setTimeout(finished, 60_000);
+  await done;
+  clearTimeout(timeout);
+  for (const socket of sockets) socket.terminate();
+
+  const measured = latencies.subarray(0, deliveries).sort();
+  return {
+    deliveries,
+    seconds: (lastDeliveryAt - startedAt) / 1000,
+    p50: measured[Math.floor(deliveries * 0.5)] ?? Number.NaN,
+    p99: measured[Math.floor(deliveries * 0.99)] ?? Number.NaN,
+  };
+}
+
+const idleSockets: WebSocket[] = [];
+
+async function openIdle(request: IdleRequest): Promise<void> {
+  const batch = 200;
+  for (let i = 0; i < request.connections; i += batch) {
+    const opened = [];
+    for (let j = i; j < Math.min(i + batch, request.connections); j++) {
+      opened.push(stompPeer(request.url, `idle${j}`, '10000,10000', () => {}).then((peer) => peer.socket));
+    }
+    idleSockets.push(...(await Promise.all(opened)));
+  }
+}
+
+function clientProcess(): void {
+  process.on('message', async (request: FanoutRequest | IdleRequest | { type: 'close-idle' }) => {
+    if (request.type === 'fanout') process.send!(await runFanout(request));
+    else if (request.type === 'idle') {
+      await openIdle(request);
+      process.send!({ ready: idleSockets.length });
+    } else {
+      for (const socket of idleSockets) socket.terminate();
+      idleSockets.length = 0;
+      process.send!({ closed: true });
+    }
+  });
+}
+
+// ───────────────────────────── the server process ─────────────────────────────
+
+function ask<T>(child: ChildProcess, request: object): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (reply) => resolve(reply as T));
+    child.send(request);
+  });
+}
+
+/** The ceiling: `ws` relaying each message to every subscriber, one `send` per delivery. */
+async function startBareServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const subscribers = new Set<WebSocket>();
+  server.on('connection', (socket) => {
+    socket.once('message', (hello) => {
+      if (hello.toString() === 'subscribe') {
+        subscribers.add(socket);
+        socket.on('close', () => subscribers.delete(socket));
+        return;
+      }
+      socket.on('message', (data: Buffer) => {
+        for (const subscriber of subscribers) subscriber.send(data, { binary: false });
+      });
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function startBroker(heartBeat = { canSend: 0, wantsToReceive: 0 }) {
+  const app = await buildApp(testConfig({ tcp: null, heartBeat }), { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { app, url: `ws://127.0.0.1:${port}/ws` };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function memory() {
+  globalThis.gc?.();
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heap: usage.heapUsed + usage.external };
+}
+
+async function serverProcess(): Promise<void> {
+  const child = fork(fileURLToPath(import.meta.url), ['clients'], { execArgv: ['--import', 'tsx'] });
+  const request = { subscribers: SUBSCRIBERS, messages: MESSAGES, size: SIZE };
+  console.log(
+    `fan-out: ${SUBSCRIBERS} subscribers × ${MESSAGES} messages of ${SIZE} B, best of ${ROUNDS} rounds\n`,
+  );
+
+  const results: Record<Mode, FanoutResult[]> = { stomp: [], bare: [] };
+  const broker = await startBroker();
+  const bare = await startBareServer();
+  // Warm both up, then alternate so drift on the machine hits both alike.
+  await ask(child, { type: 'fanout', url: broker.url, mode: 'stomp', ...request, messages: 200 });
+  await ask(child, { type: 'fanout', url: bare.url, mode: 'bare', ...request, messages: 200 });
+  for (let round = 0; round < ROUNDS; round++) {
+    results.stomp.push(
+      await ask<FanoutResult>(child, { type: 'fanout', url: broker.url, mode: 'stomp', ...request }),
+    );
+    results.bare.push(
+      await ask<FanoutResult>(child, { type: 'fanout', url: bare.url, mode: 'bare', ...request }),
+    );
+  }
+  await broker.app.close();
+  await bare.close();
+
+  const rows = (['stomp', 'bare'] as const).map((mode) => {
+    const runs = results[mode];
+    const rates = runs.map((run) => run.deliveries / run.seconds);
+    return {
+      server: mode === 'stomp' ? 'stomping-ground broker' : 'bare ws broadcast (ceiling)',
+      'deliveries/s': Math.round(median(rates)),
+      'p50 ms': Number(median(runs.map((run) => run.p50)).toFixed(2)),
+      'p99 ms': Number(median(runs.map((run) => run.p99)).toFixed(2)),
+      delivered: `${runs.at(-1)!.deliveries}/${SUBSCRIBERS * MESSAGES}`,
+    };
+  });
+  console.table(rows);
+  const ratio = rows[0]!['deliveries/s'] / rows[1]!['deliveries/s'];
+
+  console.log(`\nidle connections: ${IDLE_CONNECTIONS} STOMP sessions with heart-beats 10000,10000`);
+  const idleBroker = await startBroker({ canSend: 10_000, wantsToReceive: 10_000 });
+  const before = memory();
+  await ask(child, { type: 'idle', url: idleBroker.url, connections: IDLE_CONNECTIONS });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const after = memory();
+  const sessions = idleBroker.app.broker.stats().sessions;
+  await ask(child, { type: 'close-idle' });
+  await idleBroker.app.close();
+  child.kill();
+
+  const perConnection = {
+    sessions,
+    'heap+external bytes per connection': Math.round((after.heap - before.heap) / IDLE_CONNECTIONS),
+    'rss bytes per connection': Math.round((after.rss - before.rss) / IDLE_CONNECTIONS),
+  };
+  console.table([perConnection]);
+  console.log(
+    JSON.stringify({
+      deliveriesPerSecond: rows[0]!['deliveries/s'],
+      bareWsDeliveriesPerSecond: rows[1]!['deliveries/s'],
+      ratioToBareWs: Number(ratio.toFixed(2)),
+      p50Ms: rows[0]!['p50 ms'],
+      p99Ms: rows[0]!['p99 ms'],
+      idleBytesPerConnection: perConnection['heap+external bytes per connection'],
+      idleRssBytesPerConnection: perConnection['rss bytes per connection'],
+    }),
+  );
+}
+
+if (process.argv[2] === 'clients') clientProcess();
+else await serverProcess();

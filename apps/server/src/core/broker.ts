@@ -1,0 +1,192 @@
+/**
+ * The broker: sessions, destinations, queues and app handlers, behind the `Transport` port.
+ *
+ * Adapters call `connect` once per connection and feed the returned `Connection`; server-side
+ * services call `publish`, `sendToUser` and `registerAppHandler`. Nothing here knows of Fastify,
+ * `ws` or `net`.
+ */
+import type { Headers, StompVersion } from '@stomping-ground/protocol';
+import { type AppHandler, AppRoutes } from './app-handlers';
+import { DestinationKind, parseDestination, toUserDestination } from './destinations';
+import { HeartbeatClock } from './heartbeat-clock';
+import { IdSource } from './ids';
+import { copyBytes, forwardedHeaders, OutboundMessage } from './message';
+import { type BrokerOptions, type ResolvedOptions, resolveOptions } from './options';
+import { Router } from './router';
+import { Session, type SessionHost, SessionState } from './session';
+import { type BrokerStats, type BrokerTotals, createTotals } from './stats';
+import type { Connection, ConnectionInfo, Transport } from './transport';
+
+export type { AppContext, AppHandler, AppMessage } from './app-handlers';
+export type { BrokerObserver } from './observer';
+export type { BrokerOptions } from './options';
+export type { BrokerStats } from './stats';
+
+const textEncoder = new TextEncoder();
+
+export class Broker {
+  private readonly options: ResolvedOptions;
+  private readonly ids = new IdSource();
+  private readonly clock: HeartbeatClock;
+  private readonly router: Router;
+  private readonly appRoutes = new AppRoutes();
+  private readonly sessions = new Set<Session>();
+  private readonly totals: BrokerTotals = createTotals();
+  private readonly host: SessionHost;
+  private shutdownPromise: Promise<void> | undefined;
+  private allClosed: (() => void) | undefined;
+
+  /** Throws a `RangeError` naming the first option that is out of range. */
+  constructor(options: BrokerOptions = {}) {
+    this.options = resolveOptions(options);
+    this.clock = new HeartbeatClock(this.options.timerResolutionMs, () => this.options.clock.now());
+    this.router = new Router(this.options.limits);
+    this.host = {
+      options: this.options,
+      router: this.router,
+      appRoutes: this.appRoutes,
+      clock: this.clock,
+      ids: this.ids,
+      totals: this.totals,
+      publish: (destination, body, headers) => this.publish(destination, body, headers),
+      sendToUser: (login, destination, body, headers) => this.sendToUser(login, destination, body, headers),
+      removed: (session) => this.removed(session),
+    };
+  }
+
+  /** Live connections, whatever their session's state. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Starts a session on a new connection. During shutdown the session is refused at once (ERROR, close 1001). */
+  connect(transport: Transport, info: ConnectionInfo): Connection {
+    const session = new Session(this.host, transport, info, this.ids.nextSessionId());
+    this.sessions.add(session);
+    this.totals.connectionsAccepted++;
+    if (this.shutdownPromise !== undefined) session.shutdown('the server is shutting down');
+    return session.connection;
+  }
+
+  /**
+   * Publishes to a `/topic/…` (every subscriber) or a `/queue/…` (one consumer, or kept). Client
+   * rules do not apply: this is how server-owned topics are fed. Throws a `RangeError` for other
+   * destinations and a `BrokerError` (`STOMP_ERR_LIMIT`) when a queue is full. The body is copied.
+   */
+  publish(destination: string, body: Uint8Array | string, headers: Headers = []): void {
+    const parsed = parseDestination(destination);
+    if (parsed?.kind !== DestinationKind.TOPIC && parsed?.kind !== DestinationKind.QUEUE) {
+      throw new RangeError(`publish takes a /topic/… or /queue/… destination, got "${destination}"`);
+    }
+    const message = new OutboundMessage(
+      destination,
+      this.ids.nextMessageId(),
+      forwardedHeaders(headers),
+      own(body),
+    );
+    this.totals.messagesIn++;
+    if (parsed.kind === DestinationKind.TOPIC) this.router.publishTopic(message);
+    else this.router.sendToQueue(message);
+  }
+
+  /**
+   * Sends to every session of `login` subscribed to the user destination, given as
+   * `/user/queue/fills` or `/queue/fills`. Nobody else can receive it. Nothing is kept for a login
+   * that is not listening. Throws a `RangeError` for other destinations.
+   */
+  sendToUser(login: string, destination: string, body: Uint8Array | string, headers: Headers = []): void {
+    const userDestination = toUserDestination(destination);
+    if (userDestination === undefined) {
+      throw new RangeError(`sendToUser takes /user/queue/… or /queue/…, got "${destination}"`);
+    }
+    const message = new OutboundMessage(
+      userDestination,
+      this.ids.nextMessageId(),
+      forwardedHeaders(headers),
+      own(body),
+    );
+    this.totals.messagesIn++;
+    if (!this.router.publishUser(login, message)) this.options.observer.messageDropped('no-subscriber');
+  }
+
+  /**
+   * Routes SENDs to an `/app/…` destination (exact) or to every destination under a prefix ending in
+   * `/`, to `handler`. Returns the function that unregisters it.
+   */
+  registerAppHandler(destination: string, handler: AppHandler): () => void {
+    return this.appRoutes.register(destination, handler);
+  }
+
+  /**
+   * Ends every session with ERROR "server shutting down" and close code 1001, refuses new ones, and
+   * resolves once every transport has reported closed, or after `shutdownTimeoutMs`. Idempotent.
+   */
+  shutdown(reason = 'the server is shutting down'): Promise<void> {
+    if (this.shutdownPromise !== undefined) return this.shutdownPromise;
+    this.shutdownPromise = new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, this.options.shutdownTimeoutMs);
+      timer.unref?.();
+      const sessions = this.sessions;
+      function finish(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.allClosed = () => {
+        if (sessions.size === 0) finish();
+      };
+      for (const session of [...this.sessions]) session.shutdown(reason);
+      this.allClosed();
+    }).then(() => {
+      this.allClosed = undefined;
+      this.clock.stop();
+    });
+    return this.shutdownPromise;
+  }
+
+  stats(): BrokerStats {
+    const sessionsByVersion: Record<StompVersion, number> = { '1.0': 0, '1.1': 0, '1.2': 0 };
+    const connectionsByTransport = { ws: 0, tcp: 0 };
+    let sessions = 0;
+    let connecting = 0;
+    for (const session of this.sessions) {
+      connectionsByTransport[session.info.kind]++;
+      if (session.state === SessionState.CONNECTED) {
+        sessions++;
+        sessionsByVersion[session.version]++;
+      } else if (session.state === SessionState.AWAIT_CONNECT) {
+        connecting++;
+      }
+    }
+    const queues = this.router.queueStats();
+    const queueDepths: Record<string, number> = {};
+    for (const queue of queues) queueDepths[queue.destination] = queue.depth + queue.unacked;
+    return {
+      shuttingDown: this.shutdownPromise !== undefined,
+      sessions,
+      sessionsByVersion,
+      connecting,
+      connections: this.sessions.size,
+      connectionsByTransport,
+      subscriptions: this.router.subscriptionCount,
+      destinations: {
+        topics: this.router.topicCount,
+        queues: this.router.queueCount,
+        userDestinations: this.router.userDestinationCount,
+      },
+      queueDepths,
+      queues,
+      appHandlers: this.appRoutes.size,
+      totals: { ...this.totals },
+    };
+  }
+
+  private removed(session: Session): void {
+    this.sessions.delete(session);
+    this.allClosed?.();
+  }
+}
+
+/** The broker keeps bodies past the call (queues, conflation), so it takes its own copy. */
+function own(body: Uint8Array | string): Uint8Array {
+  return typeof body === 'string' ? textEncoder.encode(body) : copyBytes(body);
+}

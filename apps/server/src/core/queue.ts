@@ -1,0 +1,157 @@
+/**
+ * A `/queue/…` destination: competing consumers. Each message goes to exactly one subscriber,
+ * round robin among those that can take it now; a message nobody can take waits here, up to
+ * `maxQueueDepth` messages and `maxQueueBytes` body bytes, and a SEND beyond that is refused.
+ *
+ * Messages that come back (a NACK, or their subscriber left before acknowledging them) are
+ * redelivered before new ones, flagged `redelivered:true`, preferably to another subscriber.
+ */
+import type { OutboundMessage } from './message';
+import type { Subscription } from './subscription';
+
+interface Entry {
+  readonly message: OutboundMessage;
+  readonly redelivered: boolean;
+  /** The subscriber that gave the message back: another gets it if any can. */
+  readonly avoid: Subscription | undefined;
+}
+
+export interface QueueLimits {
+  readonly maxQueueDepth: number;
+  readonly maxQueueBytes: number;
+}
+
+export class Queue {
+  readonly name: string;
+  private readonly limits: QueueLimits;
+  private readonly consumers: Subscription[] = [];
+  private cursor = 0;
+  private readonly redeliveries: Entry[] = [];
+  private pending: Entry[] = [];
+  private pendingHead = 0;
+  private retainedBytes = 0;
+
+  constructor(name: string, limits: QueueLimits) {
+    this.name = name;
+    this.limits = limits;
+  }
+
+  /** Messages waiting for a consumer. */
+  get depth(): number {
+    return this.redeliveries.length + this.pending.length - this.pendingHead;
+  }
+
+  get bytes(): number {
+    return this.retainedBytes;
+  }
+
+  get consumerCount(): number {
+    return this.consumers.length;
+  }
+
+  /** Messages sent to consumers and not yet acknowledged. */
+  get unackedCount(): number {
+    let count = 0;
+    for (const consumer of this.consumers) count += consumer.unacked.size;
+    return count;
+  }
+
+  /** Nothing waits and nobody listens: the router may forget the queue. */
+  get isUnused(): boolean {
+    return this.consumers.length === 0 && this.depth === 0;
+  }
+
+  /** Whether `count` more messages of `bytes` body bytes could be kept. */
+  hasRoomFor(count: number, bytes: number): boolean {
+    return (
+      this.depth + count <= this.limits.maxQueueDepth &&
+      this.retainedBytes + bytes <= this.limits.maxQueueBytes
+    );
+  }
+
+  /** A new message: handed to a consumer now, or kept; false when it can be neither. */
+  enqueue(message: OutboundMessage): boolean {
+    if (this.depth === 0) {
+      const consumer = this.pick(undefined);
+      if (consumer !== undefined) {
+        consumer.owner.deliver(consumer, message, false);
+        return true;
+      }
+    }
+    if (!this.hasRoomFor(1, message.body.length)) return false;
+    this.pending.push({ message, redelivered: false, avoid: undefined });
+    this.retainedBytes += message.body.length;
+    this.dispatch();
+    return true;
+  }
+
+  /** Messages a subscriber gave back, oldest first: they go out again before anything new. */
+  requeue(messages: readonly OutboundMessage[], from: Subscription): void {
+    for (const message of messages) {
+      this.redeliveries.push({ message, redelivered: true, avoid: from });
+      this.retainedBytes += message.body.length;
+    }
+    this.dispatch();
+  }
+
+  addConsumer(subscription: Subscription): void {
+    this.consumers.push(subscription);
+    this.dispatch();
+  }
+
+  removeConsumer(subscription: Subscription): void {
+    const index = this.consumers.indexOf(subscription);
+    if (index === -1) return;
+    this.consumers.splice(index, 1);
+    if (this.cursor > index) this.cursor--;
+  }
+
+  /** Hands waiting messages to consumers for as long as some consumer can take one. */
+  dispatch(): void {
+    while (this.depth > 0) {
+      const entry = this.peek()!;
+      const consumer = this.pick(entry.avoid);
+      if (consumer === undefined) return;
+      this.shift();
+      this.retainedBytes -= entry.message.body.length;
+      consumer.owner.deliver(consumer, entry.message, entry.redelivered);
+    }
+  }
+
+  private peek(): Entry | undefined {
+    return this.redeliveries[0] ?? this.pending[this.pendingHead];
+  }
+
+  private shift(): void {
+    if (this.redeliveries.length > 0) {
+      this.redeliveries.shift();
+      return;
+    }
+    this.pendingHead++;
+    // Compact now and then so the array does not grow without bound.
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+
+  /** The next consumer, round robin, that can take a message; `avoid` only when no other can. */
+  private pick(avoid: Subscription | undefined): Subscription | undefined {
+    const count = this.consumers.length;
+    let fallback: number | undefined;
+    for (let i = 0; i < count; i++) {
+      const index = (this.cursor + i) % count;
+      const consumer = this.consumers[index]!;
+      if (!consumer.owner.canTake(consumer)) continue;
+      if (consumer === avoid) {
+        fallback ??= index;
+        continue;
+      }
+      this.cursor = (index + 1) % count;
+      return consumer;
+    }
+    if (fallback === undefined) return undefined;
+    this.cursor = (fallback + 1) % count;
+    return this.consumers[fallback];
+  }
+}

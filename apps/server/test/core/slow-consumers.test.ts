@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Broker } from '../../src/core/broker';
+import { BrokerErrorCode } from '../../src/core/errors';
+import { type BrokerObserver, silentObserver } from '../../src/core/observer';
+import { CloseCode } from '../../src/core/transport';
+import { connectClient, header, settle } from './fake-transport';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const MAX = 4096;
+
+function recordingObserver() {
+  const events: string[] = [];
+  const observer: BrokerObserver = {
+    ...silentObserver,
+    slowConsumer: (action, destination) => void events.push(`${action} ${destination}`),
+    messageDropped: (reason) => void events.push(`dropped ${reason}`),
+  };
+  return { events, observer };
+}
+
+describe('a slow reader on a conflating destination', () => {
+  it('gets only the newest message per subscription once its socket drains', async () => {
+    const { events, observer } = recordingObserver();
+    const broker = new Broker({ limits: { maxOutboundBytes: MAX }, observer });
+    const slow = await connectClient(broker);
+    slow.send('SUBSCRIBE', { id: 'a', destination: '/topic/market/AAPL' });
+    slow.send('SUBSCRIBE', { id: 'm', destination: '/topic/market/MSFT' });
+    await settle();
+    slow.transport.bufferedAmount = MAX + 1;
+    for (let i = 1; i <= 5; i++) {
+      broker.publish('/topic/market/AAPL', `aapl ${i}`);
+      broker.publish('/topic/market/MSFT', `msft ${i}`);
+    }
+    await settle();
+    expect(slow.messages()).toEqual([]);
+    expect(events.filter((event) => event.startsWith('conflated'))).toEqual([
+      'conflated /topic/market/AAPL',
+      'conflated /topic/market/MSFT',
+    ]);
+    expect(events.filter((event) => event === 'dropped conflated')).toHaveLength(8);
+
+    slow.transport.bufferedAmount = 0;
+    slow.connection.drained?.();
+    await settle();
+    expect(slow.bodies()).toEqual(['aapl 5', 'msft 5']);
+    expect(slow.closedWith).toBeUndefined();
+  });
+
+  it('gets the newest message on the next timer tick even if no drain is reported', async () => {
+    vi.useFakeTimers();
+    const broker = new Broker({
+      limits: { maxOutboundBytes: MAX },
+      timerResolutionMs: 50,
+      heartBeat: { canSend: 0, wantsToReceive: 0 },
+    });
+    const slow = await connectClient(broker);
+    slow.send('SUBSCRIBE', { id: 'g', destination: '/topic/game/state' });
+    await settle();
+    slow.transport.bufferedAmount = MAX * 2;
+    broker.publish('/topic/game/state', 'tick 1');
+    broker.publish('/topic/game/state', 'tick 2');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(slow.messages()).toEqual([]);
+    slow.transport.bufferedAmount = 0;
+    await vi.advanceTimersByTimeAsync(60);
+    expect(slow.bodies()).toEqual(['tick 2']);
+  });
+
+  it('never sees an older value after a newer one', async () => {
+    const broker = new Broker({ limits: { maxOutboundBytes: MAX } });
+    const slow = await connectClient(broker);
+    slow.send('SUBSCRIBE', { id: 'a', destination: '/topic/market/AAPL' });
+    await settle();
+    slow.transport.bufferedAmount = MAX + 1;
+    broker.publish('/topic/market/AAPL', 'old');
+    slow.transport.bufferedAmount = 0;
+    broker.publish('/topic/market/AAPL', 'new');
+    await settle();
+    expect(slow.bodies()).toEqual(['old', 'new']);
+  });
+
+  it('does not hold back a fast reader of the same topic', async () => {
+    const broker = new Broker({ limits: { maxOutboundBytes: MAX } });
+    const slow = await connectClient(broker);
+    const fast = await connectClient(broker);
+    for (const client of [slow, fast])
+      client.send('SUBSCRIBE', { id: 'a', destination: '/topic/market/AAPL' });
+    await settle();
+    slow.transport.bufferedAmount = MAX + 1;
+    for (let i = 0; i < 10; i++) broker.publish('/topic/market/AAPL', `${i}`);
+    await settle();
+    expect(fast.messages()).toHaveLength(10);
+    expect(slow.messages()).toHaveLength(0);
+  });
+
+  it('counts its own unflushed bytes toward the bound', async () => {
+    const broker = new Broker({ limits: { maxOutboundBytes: MAX } });
+    const client = await connectClient(broker);
+    client.send('SUBSCRIBE', { id: 'a', destination: '/topic/market/AAPL' });
+    await settle();
+    const big = 'x'.repeat(3000);
+    broker.publish('/topic/market/AAPL', `1 ${big}`);
+    broker.publish('/topic/market/AAPL', `2 ${big}`);
+    broker.publish('/topic/market/AAPL', `3 ${big}`);
+    await settle();
+    expect(client.bodies().map((body) => body.slice(0, 1))).toEqual(['1', '2']);
+  });
+});
+
+describe('a slow reader on an error destination', () => {
+  it('is sent ERROR STOMP_ERR_SLOW_CONSUMER and closed', async () => {
+    const { events, observer } = recordingObserver();
+    const broker = new Broker({ limits: { maxOutboundBytes: MAX }, observer });
+    const slow = await connectClient(broker);
+    const fast = await connectClient(broker);
+    for (const client of [slow, fast]) client.send('SUBSCRIBE', { id: 'c', destination: '/topic/chat' });
+    await settle();
+    slow.transport.bufferedAmount = MAX + 1;
+    broker.publish('/topic/chat', 'hello');
+    await settle();
+    expect(slow.error()).toMatchObject({
+      code: BrokerErrorCode.SLOW_CONSUMER,
+      close: CloseCode.POLICY_VIOLATION,
+    });
+    expect(events).toEqual(['closed /topic/chat']);
+    expect(fast.bodies()).toEqual(['hello']);
+  });
+
+  it('is closed when it leaves a full window of topic messages unacknowledged', async () => {
+    const broker = new Broker({ limits: { maxUnackedPerSubscription: 3 } });
+    const client = await connectClient(broker);
+    client.send('SUBSCRIBE', { id: 'c', destination: '/topic/chat', ack: 'client' });
+    for (let i = 0; i < 4; i++) broker.publish('/topic/chat', `${i}`);
+    await settle();
+    expect(client.bodies()).toEqual(['0', '1', '2']);
+    expect(client.error().code).toBe(BrokerErrorCode.SLOW_CONSUMER);
+  });
+});
+
+describe('a slow reader of a queue', () => {
+  it('is passed over: its messages go to other consumers or wait, and none is lost', async () => {
+    const broker = new Broker({ limits: { maxOutboundBytes: MAX } });
+    const slow = await connectClient(broker);
+    const fast = await connectClient(broker);
+    slow.send('SUBSCRIBE', { id: 'q', destination: '/queue/jobs' });
+    fast.send('SUBSCRIBE', { id: 'q', destination: '/queue/jobs' });
+    await settle();
+    slow.transport.bufferedAmount = MAX + 1;
+    for (let i = 0; i < 4; i++) broker.publish('/queue/jobs', `${i}`);
+    await settle();
+    expect(fast.bodies()).toEqual(['0', '1', '2', '3']);
+    expect(slow.closedWith).toBeUndefined();
+
+    fast.connection.closed();
+    broker.publish('/queue/jobs', 'waiting');
+    await settle();
+    expect(broker.stats().queueDepths['/queue/jobs']).toBe(1);
+    slow.transport.bufferedAmount = 0;
+    slow.connection.drained?.();
+    await settle();
+    expect(slow.bodies()).toEqual(['waiting']);
+    expect(header(slow.last('MESSAGE'), 'redelivered')).toBeUndefined();
+  });
+});
