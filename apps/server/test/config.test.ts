@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_ORIGINS, loadConfig } from '../src/config';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      tcp: { port: 61613, host: '0.0.0.0' },
+      allowedOrigins: DEV_ORIGINS,
+      perMessageDeflate: false,
+      maxFrameBytes: 16 * 1024 * 1024,
+      preLoginMaxFrameBytes: 64 * 1024,
+      connectTimeoutMs: 10_000,
+      heartBeat: { canSend: 10_000, wantsToReceive: 10_000 },
+      users: { guest: 'guest', alice: 'alice', bob: 'bob' },
+    });
+  });
+
+  it('reads and converts every variable', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      STOMP_TCP_PORT: '0',
+      ALLOWED_ORIGINS: 'https://stomping.example, http://localhost:3000',
+      WS_PERMESSAGE_DEFLATE: 'true',
+      STOMP_HEARTBEAT: '5000,0',
+      STOMP_USERS: 'ann:secret,ben:',
+    });
+    expect(config.port).toBe(9000);
+    expect(config.tcp).toBeNull();
+    expect(config.allowedOrigins).toEqual(['https://stomping.example', 'http://localhost:3000']);
+    expect(config.perMessageDeflate).toBe(true);
+    expect(config.heartBeat).toEqual({ canSend: 5000, wantsToReceive: 0 });
+    expect(config.users).toEqual({ ann: 'secret', ben: '' });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['STOMP_HEARTBEAT', '10s'],
+    ['STOMP_MAX_FRAME_BYTES', '12'],
+    ['LOG_LEVEL', 'chatty'],
+    ['ALLOWED_ORIGINS', 'localhost:5173'],
+  ])('refuses %s=%s with an error naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('refuses a pre-login frame limit above the frame limit', () => {
+    expect(() =>
+      loadConfig({ STOMP_MAX_FRAME_BYTES: '65536', STOMP_PRELOGIN_MAX_FRAME_BYTES: '131072' }),
+    ).toThrow('STOMP_PRELOGIN_MAX_FRAME_BYTES');
+  });
+});
