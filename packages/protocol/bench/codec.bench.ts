@@ -11,11 +11,14 @@
  *   encodeSmall    the small MESSAGE: ours to bytes, stompjs to its usual string.
  * Rows marked "info" are for reading only and stay out of the JSON line.
  *
- * Harness: per case and side, the iteration count is calibrated so that a round lasts at least
- * ROUND_MS; one untimed round warms up; then ROUNDS timed rounds alternate between the two sides
- * (with a GC before each) and the median is kept. Every round's work is counted (frames, body bytes,
- * output length) and checked against what one iteration must produce, so none of it can be skipped.
- * Before any timing, both sides must decode the same frames from the same bytes.
+ * Harness: before any timing, both sides must decode the same frames from the same bytes. Then each
+ * case runs in a fresh child process (see `measureInChild`). There, per side, the iteration count is
+ * calibrated so that a round lasts at least ROUND_MS and one untimed round warms up; then ROUNDS
+ * timed rounds alternate between the two sides, with a GC before each, and the median is kept. Every
+ * round's work is counted (frames, body bytes, output length) and checked against what one
+ * iteration must produce, so none of it can be optimised away.
+ *
+ * One case by hand: node --expose-gc --import tsx bench/codec.bench.ts --case decodeSmall
  *
  * The last line of stdout is a JSON object of speed ratios, ours divided by stompjs's (higher is
  * better), rounded to two decimals.

@@ -15,7 +15,14 @@
  */
 import { StompError, StompErrorCode } from './errors';
 import { escapesHeaders, unescapeHeader } from './escape';
-import { type Command, type Frame, getHeader, type Header, isCommand, type StompVersion } from './frame';
+import {
+  ClientCommand,
+  type Command,
+  type Frame,
+  type Header,
+  ServerCommand,
+  type StompVersion,
+} from './frame';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -65,6 +72,8 @@ const State = {
 type State = (typeof State)[keyof typeof State];
 
 const textEncoder = new TextEncoder();
+/** What `headers` holds between frames, so a delivered frame's headers are not kept alive. */
+const NO_HEADERS: Header[] = [];
 // ignoreBOM: a byte-order mark is data, so one before a command makes it unknown.
 const headDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -92,11 +101,14 @@ export class FrameDecoder {
   private headScanFrom = 0;
   private headLineStart = 0;
   private headLines = 0;
+  /** Where each line of the head ends (its LF), from the frame's first byte. */
+  private lineEnds: Int32Array;
 
   // The frame whose body is being read.
   private command: Command = 'SEND';
   private headers: Header[] = [];
   private receiptId: string | undefined;
+  private rawContentLength: string | undefined;
   private headBytes = 0;
   private bodyParts: Uint8Array[] = [];
   private bodyBytes = 0;
@@ -106,11 +118,14 @@ export class FrameDecoder {
     this.handlers = handlers;
     this.version = options.version ?? '1.2';
     this.limits = resolveLimits(DEFAULT_DECODER_LIMITS, options.limits);
+    this.lineEnds = new Int32Array(Math.min(this.limits.maxHeaders, 1024) + 1);
   }
 
   /** Changes limits from the next byte on (a server raises them after login). */
   setLimits(limits: Partial<DecoderLimits>): void {
     this.limits = resolveLimits(this.limits, limits);
+    const lines = Math.min(this.limits.maxHeaders, 1024) + 1;
+    if (lines > this.lineEnds.length) this.lineEnds = new Int32Array(lines);
   }
 
   getLimits(): DecoderLimits {
@@ -201,6 +216,7 @@ export class FrameDecoder {
       if (lineEnd - lineStart > maxHeaderLineBytes) throw lineTooLong(maxHeaderLineBytes);
       if (lf + 1 - frameStart > maxFrameBytes) throw frameTooLarge(maxFrameBytes);
       if (lineEnd === lineStart) return this.finishHead(bytes, frameStart, lineStart, lf + 1);
+      if (this.headLines < this.lineEnds.length) this.lineEnds[this.headLines] = lf - frameStart;
       this.headLines++;
       if (this.headLines - 1 > maxHeaders) {
         throw new StompError(
@@ -231,13 +247,15 @@ export class FrameDecoder {
     } catch {
       throw new StompError(StompErrorCode.INVALID_UTF8, 'the command or a header is not valid UTF-8');
     }
-    this.parseHead(text);
+    // As many characters as bytes: the head is ASCII, so byte offsets are string offsets.
+    const ascii = text.length === blankLineStart - frameStart;
+    this.parseHead(text, ascii ? Math.min(this.headLines, this.lineEnds.length) : 0);
     this.headBytes = headEnd - frameStart;
 
     const contentLength = this.contentLength();
     if (contentLength === undefined) {
       this.state = State.BODY_UNTIL_NUL;
-      this.bodyParts = [];
+      if (this.bodyParts.length > 0) this.bodyParts = [];
       this.bodyBytes = 0;
       return headEnd;
     }
@@ -255,51 +273,74 @@ export class FrameDecoder {
     return bytes.length;
   }
 
-  private parseHead(text: string): void {
-    const commandEnd = text.indexOf('\n');
-    const command = stripCr(text.slice(0, commandEnd));
-    if (!isCommand(command)) {
-      throw new StompError(StompErrorCode.UNKNOWN_COMMAND, `unknown command "${printable(command)}"`);
+  private parseHead(text: string, knownLines: number): void {
+    // Most heads hold no CR and no backslash: one search of the whole head for each spares a search
+    // of every line, and the lines are cut straight out of the head, not copied first.
+    const hasCr = text.includes('\r');
+    const lineEnds = this.lineEnds;
+    const commandEnd = knownLines > 0 ? lineEnds[0]! : text.indexOf('\n');
+    const commandLength = hasCr && text.charCodeAt(commandEnd - 1) === CR ? commandEnd - 1 : commandEnd;
+    const command = commandAt(text, commandLength);
+    if (command === undefined) {
+      const line = text.slice(0, commandLength);
+      throw new StompError(StompErrorCode.UNKNOWN_COMMAND, `unknown command "${printable(line)}"`);
     }
-    const escaped = escapesHeaders(this.version, command);
+    const escaped = escapesHeaders(this.version, command) && text.includes('\\');
     const headers: Header[] = [];
+    let receiptId: string | undefined;
+    let contentLength: string | undefined;
     let fault: StompError | undefined;
     let lineStart = commandEnd + 1;
-    while (lineStart < text.length) {
-      const lineEnd = text.indexOf('\n', lineStart);
-      const line = stripCr(text.slice(lineStart, lineEnd));
-      lineStart = lineEnd + 1;
-      const colon = line.indexOf(':');
+    for (let line = 1; lineStart < text.length; line++) {
+      const lf = line < knownLines ? lineEnds[line]! : text.indexOf('\n', lineStart);
+      let lineEnd = lf;
+      if (hasCr) {
+        if (lf > lineStart && text.charCodeAt(lf - 1) === CR) lineEnd = lf - 1;
+        const cr = text.indexOf('\r', lineStart);
+        if (cr !== -1 && cr < lineEnd) {
+          fault ??= new StompError(StompErrorCode.INVALID_EOL, 'a header line holds a CR');
+          lineStart = lf + 1;
+          continue;
+        }
+      }
       // STOMP 1.2: header-name = 1*<any OCTET except CR or LF or ":">. A colon inside the value is
       // read as part of it (the first colon separates), as every broker does.
-      if (colon < 1 || line.includes('\r')) {
+      const colon = text.indexOf(':', lineStart);
+      if (colon <= lineStart || colon > lineEnd) {
         fault ??= new StompError(
-          line.includes('\r') ? StompErrorCode.INVALID_EOL : StompErrorCode.MALFORMED_HEADER,
-          line.includes('\r') ? 'a header line holds a CR' : `malformed header line "${printable(line)}"`,
+          StompErrorCode.MALFORMED_HEADER,
+          `malformed header line "${printable(text.slice(lineStart, lineEnd))}"`,
         );
+        lineStart = lf + 1;
         continue;
       }
-      const rawName = line.slice(0, colon);
-      const rawValue = line.slice(colon + 1);
-      if (!escaped) {
-        headers.push([rawName, rawValue]);
-        continue;
+      let name = text.slice(lineStart, colon);
+      let value = text.slice(colon + 1, lineEnd);
+      lineStart = lf + 1;
+      if (escaped) {
+        try {
+          name = unescapeHeader(name, this.version);
+          value = unescapeHeader(value, this.version);
+        } catch (error) {
+          fault ??= error as StompError;
+          continue;
+        }
       }
-      try {
-        headers.push([unescapeHeader(rawName, this.version), unescapeHeader(rawValue, this.version)]);
-      } catch (error) {
-        fault ??= error as StompError;
-      }
+      headers.push([name, value]);
+      // Repeated headers: the first one counts.
+      if (name === 'receipt') receiptId ??= value;
+      else if (name === 'content-length') contentLength ??= value;
     }
     this.command = command;
     this.headers = headers;
-    this.receiptId = getHeader(headers, 'receipt');
+    this.receiptId = receiptId;
+    this.rawContentLength = contentLength;
     if (fault) throw new StompError(fault.code, fault.message, { receiptId: this.receiptId });
   }
 
   /** The body length the frame announces, checked against the limits before any of it is read. */
   private contentLength(): number | undefined {
-    const raw = getHeader(this.headers, 'content-length');
+    const raw = this.rawContentLength;
     if (raw === undefined) return undefined;
     // STOMP 1.2, "Header content-length": an octet count, so decimal digits only.
     if (!/^[0-9]{1,16}$/.test(raw)) {
@@ -331,8 +372,11 @@ export class FrameDecoder {
       return end;
     }
     const tail = bytes.subarray(pos, nul);
-    const body = this.bodyParts.length === 0 ? tail : concat(this.bodyParts, tail, bodyBytes);
-    this.bodyParts = [];
+    let body = tail;
+    if (this.bodyParts.length > 0) {
+      body = concat(this.bodyParts, tail, bodyBytes);
+      this.bodyParts = [];
+    }
     this.emitFrame(body);
     return nul + 1;
   }
@@ -357,7 +401,7 @@ export class FrameDecoder {
   private emitFrame(body: Uint8Array): void {
     const frame: Frame = { command: this.command, headers: this.headers, body };
     this.state = State.IDLE;
-    this.headers = [];
+    this.headers = NO_HEADERS;
     this.handlers.onFrame(frame);
   }
 
@@ -432,8 +476,24 @@ function frameTooLarge(max: number): StompError {
   return new StompError(StompErrorCode.FRAME_TOO_LARGE, `a frame may be at most ${max} bytes`);
 }
 
-function stripCr(line: string): string {
-  return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
+/** The commands by length, so the command line is matched in place rather than sliced and looked up. */
+const COMMANDS_BY_LENGTH: ReadonlyArray<readonly Command[]> = (() => {
+  const table: Command[][] = [];
+  for (const command of [...Object.values(ClientCommand), ...Object.values(ServerCommand)]) {
+    (table[command.length] ??= []).push(command);
+  }
+  return table;
+})();
+
+/** The command `text` starts with, if its first line (of `length` characters) is exactly one. */
+function commandAt(text: string, length: number): Command | undefined {
+  const candidates = COMMANDS_BY_LENGTH[length];
+  if (candidates === undefined) return undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    const command = candidates[i]!;
+    if (text.startsWith(command)) return command;
+  }
+  return undefined;
 }
 
 /** A bounded, escaped rendering of peer-supplied text for error messages. */
