@@ -8,7 +8,7 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 function documentedCodes(): Map<string, number> {
   const section = readme.slice(readme.indexOf('## Error codes'));
   const rows = new Map<string, number>();
-  for (const match of section.matchAll(/^\| `(STOMP_ERR_[A-Z_]+)` \| (\d{4}) \|/gm)) {
+  for (const match of section.matchAll(/^\|\s*`(STOMP_ERR_[A-Z_]+)`\s*\|\s*(\d{4})\s*\|/gm)) {
     rows.set(match[1]!, Number(match[2]));
   }
   return rows;

@@ -281,15 +281,19 @@ export class FrameDecoder {
     const commandEnd = knownLines > 0 ? lineEnds[0]! : text.indexOf('\n');
     const commandLength = hasCr && text.charCodeAt(commandEnd - 1) === CR ? commandEnd - 1 : commandEnd;
     const command = commandAt(text, commandLength);
-    if (command === undefined) {
-      const line = text.slice(0, commandLength);
-      throw new StompError(StompErrorCode.UNKNOWN_COMMAND, `unknown command "${printable(line)}"`);
-    }
-    const escaped = escapesHeaders(this.version, command) && text.includes('\\');
+    // An unknown command is fatal, but its headers are still read: the ERROR should carry the
+    // frame's receipt (STOMP 1.2, "ERROR").
+    let fault: StompError | undefined =
+      command === undefined
+        ? new StompError(
+            StompErrorCode.UNKNOWN_COMMAND,
+            `unknown command "${printable(text.slice(0, commandLength))}"`,
+          )
+        : undefined;
+    const escaped = escapesHeaders(this.version, command ?? 'SEND') && text.includes('\\');
     const headers: Header[] = [];
     let receiptId: string | undefined;
     let contentLength: string | undefined;
-    let fault: StompError | undefined;
     let lineStart = commandEnd + 1;
     for (let line = 1; lineStart < text.length; line++) {
       const lf = line < knownLines ? lineEnds[line]! : text.indexOf('\n', lineStart);
@@ -331,11 +335,13 @@ export class FrameDecoder {
       if (name === 'receipt') receiptId ??= value;
       else if (name === 'content-length') contentLength ??= value;
     }
+    this.receiptId = receiptId;
+    if (fault || command === undefined) {
+      throw new StompError(fault!.code, fault!.message, { receiptId });
+    }
     this.command = command;
     this.headers = headers;
-    this.receiptId = receiptId;
     this.rawContentLength = contentLength;
-    if (fault) throw new StompError(fault.code, fault.message, { receiptId: this.receiptId });
   }
 
   /** The body length the frame announces, checked against the limits before any of it is read. */

@@ -18,6 +18,12 @@ export interface Closed {
   readonly reason: string;
 }
 
+/** Stops and restarts reading from the socket, so that the peer's writes back up (a slow reader). */
+interface Flow {
+  pause(): void;
+  resume(): void;
+}
+
 export interface ReceivedMessage {
   readonly data: Uint8Array;
   readonly binary: boolean;
@@ -36,6 +42,7 @@ export class StompProbe {
   private constructor(
     private readonly write: (data: Uint8Array | string) => void,
     private readonly end: () => void,
+    private readonly flow: Flow,
     closed: Promise<Closed>,
     /** The subprotocol the server chose ('' over TCP or when none was agreed). */
     readonly protocol: string,
@@ -74,6 +81,7 @@ export class StompProbe {
     const probe = new StompProbe(
       (data) => socket.send(data),
       () => socket.close(),
+      socket,
       closed,
       socket.protocol,
     );
@@ -86,6 +94,8 @@ export class StompProbe {
 
   static async tcp(port: number): Promise<StompProbe> {
     const socket: Socket = tcpConnect(port, '127.0.0.1');
+    // Each write leaves at once, so a test that writes in pieces is read in pieces.
+    socket.setNoDelay(true);
     const closed = new Promise<Closed>((resolve) =>
       socket.on('close', () => resolve({ code: 0, reason: '' })),
     );
@@ -97,6 +107,7 @@ export class StompProbe {
     const probe = new StompProbe(
       (data) => socket.write(data),
       () => socket.end(),
+      socket,
       closed,
       '',
     );
@@ -153,6 +164,15 @@ export class StompProbe {
 
   close(): void {
     this.end();
+  }
+
+  /** Stops reading: what the server sends piles up in the kernel's buffers, then in the server's. */
+  pause(): void {
+    this.flow.pause();
+  }
+
+  resume(): void {
+    this.flow.resume();
   }
 
   private receive(chunk: Uint8Array): void {
