@@ -7,6 +7,7 @@ import type { ServerConfig } from './config';
 import brokerPlugin from './plugins/broker';
 import healthPlugin from './plugins/health';
 import metricsPlugin from './plugins/metrics';
+import pagesPlugin from './plugins/pages';
 import tcpPlugin from './transports/tcp';
 import websocketPlugin from './transports/websocket';
 
@@ -30,5 +31,6 @@ export async function buildApp(
   await app.register(healthPlugin);
   await app.register(websocketPlugin);
   await app.register(tcpPlugin);
+  await app.register(pagesPlugin);
   return app;
 }
