@@ -3,13 +3,13 @@
  * and exits cleanly, and a bad environment stops it before it listens.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrokerErrorCode } from '../../src/core/errors';
 import { CloseCode } from '../../src/core/transport';
 import { StompProbe } from '../support/probe';
 import { connect, header, nextFrame, text, within } from '../support/raw';
+import { freePort } from '../support/server-process';
 
 const serverDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -32,21 +32,6 @@ afterEach(() => {
     if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
   }
 });
-
-/** A port free right now: listen on 0, note the port, close. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
 
 function startProcess(env: Record<string, string>): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
