@@ -71,3 +71,11 @@ export {
   SUBPROTOCOL_BY_VERSION,
   versionOfSubprotocol,
 } from './version';
+export {
+  GameDestination,
+  type GameEvent,
+  type GameWorld,
+  type JoinRequest,
+  type ResumeRequest,
+  type RoomSummary,
+} from './contracts/game';
