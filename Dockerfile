@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# One process serves everything: the pages, STOMP over WebSocket (/ws) and over TCP, /healthz, /metrics.
+#   docker build -t stomping-ground .
+#   docker run -p 8080:8080 -p 61613:61613 stomping-ground
+
+FROM node:20-bookworm-slim AS build
+RUN npm install -g pnpm@10
+WORKDIR /repo
+# Manifests first, so the dependency layer is reused until a manifest changes.
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+COPY apps/server/package.json apps/server/
+COPY apps/ticker/package.json apps/ticker/
+COPY apps/game/package.json apps/game/
+COPY packages/protocol/package.json packages/protocol/
+COPY packages/inspector/package.json packages/inspector/
+COPY packages/game-sim/package.json packages/game-sim/
+RUN pnpm install --frozen-lockfile
+COPY . .
+RUN pnpm build
+# The server with its production dependencies only (workspace packages are bundled into dist/).
+RUN pnpm deploy --filter @stomping-ground/server --prod --legacy /deploy/apps/server \
+  && cp -r apps/ticker/dist /deploy/apps/ticker-dist \
+  && cp -r apps/game/dist /deploy/apps/game-dist
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production PORT=8080 STOMP_TCP_PORT=61613
+WORKDIR /app
+# The server finds the pages beside it, as in the repository: apps/<page>/dist.
+COPY --from=build --chown=node:node /deploy/apps/server apps/server
+COPY --from=build --chown=node:node /deploy/apps/ticker-dist apps/ticker/dist
+COPY --from=build --chown=node:node /deploy/apps/game-dist apps/game/dist
+USER node
+WORKDIR /app/apps/server
+EXPOSE 8080 61613
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# SIGTERM (docker stop) drains sessions: ERROR "server shutting down", close 1001, then exit.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/main.js"]
