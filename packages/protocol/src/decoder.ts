@@ -486,7 +486,9 @@ function frameTooLarge(max: number): StompError {
 const COMMANDS_BY_LENGTH: ReadonlyArray<readonly Command[]> = (() => {
   const table: Command[][] = [];
   for (const command of [...Object.values(ClientCommand), ...Object.values(ServerCommand)]) {
-    (table[command.length] ??= []).push(command);
+    const sameLength = table[command.length] ?? [];
+    sameLength.push(command);
+    table[command.length] = sameLength;
   }
   return table;
 })();
