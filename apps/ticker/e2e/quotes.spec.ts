@@ -1,0 +1,46 @@
+/** The live market: quotes stream in, and the page recovers when the server restarts. */
+import { expect, test } from '@playwright/test';
+import { freePort, ServerProcess } from '@stomping-ground/server/testing';
+import { consoleProblems, expectConnected, openTicker } from './support';
+
+let server: ServerProcess;
+
+test.beforeAll(async () => {
+  server = new ServerProcess(await freePort(), { MARKET_UPDATES_PER_SECOND: '200' });
+  await server.start();
+});
+
+test.afterAll(async () => {
+  await server.stop();
+});
+
+test('quotes stream into the board', async ({ browser }) => {
+  const page = await openTicker(browser, server.baseUrl);
+  const rows = page.getByTestId('quote-row');
+  await expect(rows).toHaveCount(20);
+
+  // Some quote changes while we watch: the board is live, not a snapshot.
+  const lasts = async () => (await page.getByTestId('quote-last').allTextContents()).join('|');
+  const first = await lasts();
+  await expect.poll(lasts, { timeout: 10_000 }).not.toBe(first);
+
+  // The inspector shows the MESSAGE frames that carried them.
+  await expect(page.locator('[data-testid="inspector-row"][data-command="MESSAGE"]').first()).toBeVisible();
+  expect(consoleProblems(page)).toEqual([]);
+});
+
+test('the page recovers after the server restarts', async ({ browser }) => {
+  const page = await openTicker(browser, server.baseUrl);
+  await expect(page.getByTestId('quote-row')).toHaveCount(20);
+
+  await server.stop();
+  await expect(page.getByTestId('connection-status')).not.toHaveAttribute('data-state', 'connected');
+
+  await server.start();
+  await expectConnected(page);
+  // Subscribed again and rebuilt from snapshots: quotes move again.
+  const lasts = async () => (await page.getByTestId('quote-last').allTextContents()).join('|');
+  const afterRestart = await lasts();
+  await expect.poll(lasts, { timeout: 10_000 }).not.toBe(afterRestart);
+  await expect(page.getByTestId('quote-row')).toHaveCount(20);
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { formatSilence, heartbeatHealth } from '../src/heartbeat-health';
+
+describe('heart-beat health', () => {
+  it('is ok within the interval, late within twice it, lost beyond', () => {
+    expect(heartbeatHealth(9_000, 10_000)).toBe('ok');
+    expect(heartbeatHealth(15_000, 10_000)).toBe('late');
+    expect(heartbeatHealth(25_000, 10_000)).toBe('lost');
+  });
+
+  it('is off when no heart-beats were agreed', () => {
+    expect(heartbeatHealth(60_000, 0)).toBe('off');
+  });
+
+  it('shows silence in seconds, then minutes', () => {
+    expect(formatSilence(420)).toBe('0.4 s');
+    expect(formatSilence(12_400)).toBe('12 s');
+    expect(formatSilence(180_000)).toBe('3 min');
+  });
+});
