@@ -2,8 +2,9 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * End-to-end tests in Debian's Chromium (Playwright's own browser download is not reachable here).
- * Each test file starts the real server (see e2e/support/server.ts), which serves the built page
- * under /ticker/, so `pnpm e2e` needs `vite build` first; `turbo run e2e` does that.
+ * Each test file starts the real server (`ServerProcess` from `@stomping-ground/server/testing`),
+ * which serves the built page under /game/, so `pnpm e2e` needs `vite build` first; `turbo run e2e`
+ * does that.
  */
 export default defineConfig({
   testDir: 'e2e',

@@ -5,7 +5,9 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerConfig } from './config';
 import brokerPlugin from './plugins/broker';
+import gamePlugin from './plugins/game';
 import healthPlugin from './plugins/health';
+import marketPlugin from './plugins/market';
 import metricsPlugin from './plugins/metrics';
 import pagesPlugin from './plugins/pages';
 import tcpPlugin from './transports/tcp';
@@ -28,6 +30,8 @@ export async function buildApp(
   app.decorate('config', config);
   await app.register(metricsPlugin);
   await app.register(brokerPlugin);
+  await app.register(marketPlugin);
+  await app.register(gamePlugin);
   await app.register(healthPlugin);
   await app.register(websocketPlugin);
   await app.register(tcpPlugin);

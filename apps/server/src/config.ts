@@ -32,6 +32,13 @@ const schema = {
       default: 'info',
     },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10_000 },
+    MARKET_ENABLED: { type: 'boolean', default: true },
+    MARKET_UPDATES_PER_SECOND: { type: 'integer', minimum: 0, maximum: 10_000, default: 80 },
+    GAME_ENABLED: { type: 'boolean', default: true },
+    GAME_ROOM_CAPACITY: { type: 'integer', minimum: 1, maximum: 250, default: 8 },
+    GAME_MIN_PLAYERS: { type: 'integer', minimum: 0, maximum: 250, default: 4 },
+    GAME_RESUME_GRACE_MS: { type: 'integer', minimum: 0, maximum: 3_600_000, default: 15_000 },
+    GAME_MAX_ROOMS: { type: 'integer', minimum: 1, maximum: 10_000, default: 100 },
   },
 } as const;
 
@@ -49,6 +56,13 @@ interface RawEnv {
   STOMP_USERS: string;
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_MS: number;
+  MARKET_ENABLED: boolean;
+  MARKET_UPDATES_PER_SECOND: number;
+  GAME_ENABLED: boolean;
+  GAME_ROOM_CAPACITY: number;
+  GAME_MIN_PLAYERS: number;
+  GAME_RESUME_GRACE_MS: number;
+  GAME_MAX_ROOMS: number;
 }
 
 export interface ServerConfig {
@@ -72,6 +86,16 @@ export interface ServerConfig {
   readonly users: Readonly<Record<string, string>>;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** The market service: off, or on with this much simulated activity (0: users' orders only). */
+  readonly market: { readonly enabled: boolean; readonly updatesPerSecond: number };
+  /** The game service: off, or on with rooms of this many people, bots up to `minPlayers`, seats held `resumeGraceMs`. */
+  readonly game: {
+    readonly enabled: boolean;
+    readonly roomCapacity: number;
+    readonly minPlayers: number;
+    readonly resumeGraceMs: number;
+    readonly maxRooms: number;
+  };
 }
 
 /** The dev servers' origins (Vite's defaults for the two pages), allowed unless `ALLOWED_ORIGINS` says otherwise. */
@@ -122,6 +146,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     users: parseUsers(raw.STOMP_USERS),
     logLevel: raw.LOG_LEVEL,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    market: { enabled: raw.MARKET_ENABLED, updatesPerSecond: raw.MARKET_UPDATES_PER_SECOND },
+    game: {
+      enabled: raw.GAME_ENABLED,
+      roomCapacity: raw.GAME_ROOM_CAPACITY,
+      minPlayers: raw.GAME_MIN_PLAYERS,
+      resumeGraceMs: raw.GAME_RESUME_GRACE_MS,
+      maxRooms: raw.GAME_MAX_ROOMS,
+    },
   };
 }
 

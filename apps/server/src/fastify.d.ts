@@ -3,6 +3,8 @@
 import type { ServerConfig } from './config';
 import type { Broker } from './core/broker';
 import type { BrokerMetrics } from './plugins/metrics';
+import type { GameService } from './services/game/service';
+import type { MarketService } from './services/market/service';
 import type { StompTcpListener } from './transports/tcp';
 
 declare module 'fastify' {
@@ -10,6 +12,10 @@ declare module 'fastify' {
     readonly config: ServerConfig;
     readonly broker: Broker;
     readonly brokerMetrics: BrokerMetrics;
+    /** The market service, or `null` when `MARKET_ENABLED=false`. */
+    readonly market: MarketService | null;
+    /** The game service, or `null` when `GAME_ENABLED=false`. */
+    readonly game: GameService | null;
     /** The STOMP-over-TCP listener, or `null` when turned off. */
     readonly stompTcp: StompTcpListener | null;
   }

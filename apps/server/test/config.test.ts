@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       connectTimeoutMs: 10_000,
       heartBeat: { canSend: 10_000, wantsToReceive: 10_000 },
       users: { guest: 'guest', alice: 'alice', bob: 'bob' },
+      market: { enabled: true, updatesPerSecond: 80 },
     });
   });
 
@@ -25,6 +26,8 @@ describe('loadConfig', () => {
       WS_PERMESSAGE_DEFLATE: 'true',
       STOMP_HEARTBEAT: '5000,0',
       STOMP_USERS: 'ann:secret,ben:',
+      MARKET_ENABLED: 'false',
+      MARKET_UPDATES_PER_SECOND: '0',
     });
     expect(config.port).toBe(9000);
     expect(config.tcp).toBeNull();
@@ -32,6 +35,7 @@ describe('loadConfig', () => {
     expect(config.perMessageDeflate).toBe(true);
     expect(config.heartBeat).toEqual({ canSend: 5000, wantsToReceive: 0 });
     expect(config.users).toEqual({ ann: 'secret', ben: '' });
+    expect(config.market).toEqual({ enabled: false, updatesPerSecond: 0 });
   });
 
   it.each([
@@ -41,6 +45,9 @@ describe('loadConfig', () => {
     ['STOMP_MAX_FRAME_BYTES', '12'],
     ['LOG_LEVEL', 'chatty'],
     ['ALLOWED_ORIGINS', 'localhost:5173'],
+    ['MARKET_ENABLED', 'maybe'],
+    ['MARKET_UPDATES_PER_SECOND', '-1'],
+    ['MARKET_UPDATES_PER_SECOND', 'fast'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

@@ -1,4 +1,35 @@
 export {
+  GameDestination,
+  type GameEvent,
+  type GameWorld,
+  type JoinRequest,
+  type ResumeRequest,
+  type RoomSummary,
+} from './contracts/game';
+export {
+  type DecodedSnapshot,
+  decodeInput,
+  decodeSnapshot,
+  encodeInput,
+  encodeSnapshot,
+  encodeWorld,
+  GameMessageTag,
+  type GameSnapshot,
+  type GameSnapshotPlayer,
+  PlayerFlag,
+  type PlayerInput,
+  parseInput,
+  readSnapshotHeader,
+  SELF_PRECISION,
+  SNAPSHOT_HISTORY,
+  type SnapshotHeader,
+  type SnapshotOrb,
+  type SnapshotPlayer,
+  SnapshotReader,
+  type SnapshotSelf,
+  type SnapshotWorld,
+} from './contracts/game-state';
+export {
   type BookDepth,
   type BookLevel,
   type CancelRequest,
@@ -71,11 +102,3 @@ export {
   SUBPROTOCOL_BY_VERSION,
   versionOfSubprotocol,
 } from './version';
-export {
-  GameDestination,
-  type GameEvent,
-  type GameWorld,
-  type JoinRequest,
-  type ResumeRequest,
-  type RoomSummary,
-} from './contracts/game';

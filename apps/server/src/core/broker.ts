@@ -14,15 +14,26 @@ import { copyBytes, forwardedHeaders, OutboundMessage } from './message';
 import { type BrokerOptions, type ResolvedOptions, resolveOptions } from './options';
 import { Router } from './router';
 import { Session, type SessionHost, SessionState } from './session';
+import { type SnapshotProvider, SnapshotProviders } from './snapshots';
 import { type BrokerStats, type BrokerTotals, createTotals } from './stats';
 import type { Connection, ConnectionInfo, Transport } from './transport';
 
 export type { AppContext, AppHandler, AppMessage } from './app-handlers';
 export type { BrokerObserver } from './observer';
 export type { BrokerOptions } from './options';
+export type { Snapshot, SnapshotContext, SnapshotProvider } from './snapshots';
 export type { BrokerStats } from './stats';
 
 const textEncoder = new TextEncoder();
+
+/** A session that had logged in and whose connection is now gone. */
+export interface ClosedSession {
+  readonly login: string;
+  /** The CONNECTED frame's `session`, as `AppMessage.sessionId` gave it. */
+  readonly sessionId: string;
+}
+
+export type SessionClosedListener = (session: ClosedSession) => void;
 
 export class Broker {
   private readonly options: ResolvedOptions;
@@ -30,7 +41,9 @@ export class Broker {
   private readonly clock: HeartbeatClock;
   private readonly router: Router;
   private readonly appRoutes = new AppRoutes();
+  private readonly snapshots = new SnapshotProviders();
   private readonly sessions = new Set<Session>();
+  private readonly closedListeners = new Set<SessionClosedListener>();
   private readonly totals: BrokerTotals = createTotals();
   private readonly host: SessionHost;
   private shutdownPromise: Promise<void> | undefined;
@@ -45,6 +58,7 @@ export class Broker {
       options: this.options,
       router: this.router,
       appRoutes: this.appRoutes,
+      snapshots: this.snapshots,
       clock: this.clock,
       ids: this.ids,
       totals: this.totals,
@@ -90,6 +104,14 @@ export class Broker {
   }
 
   /**
+   * Whether any session subscribes to the `/topic/…` destination now. Publishing to a topic nobody
+   * reads costs little, but building the message may not: a service can skip that work.
+   */
+  hasSubscribers(topic: string): boolean {
+    return this.router.hasTopicSubscribers(topic);
+  }
+
+  /**
    * Sends to every session of `login` subscribed to the user destination, given as
    * `/user/queue/fills` or `/queue/fills`. Nobody else can receive it. Nothing is kept for a login
    * that is not listening. Throws a `RangeError` for other destinations.
@@ -115,6 +137,33 @@ export class Broker {
    */
   registerAppHandler(destination: string, handler: AppHandler): () => void {
     return this.appRoutes.register(destination, handler);
+  }
+
+  /**
+   * Gives every new subscription to `destinationOrPrefix` the current state as its first MESSAGE:
+   * when a client's SUBSCRIBE is accepted, `provider` is called with who subscribed and where, and
+   * what it returns goes to that subscription alone, before any later publish. Takes a `/topic/…`
+   * or `/user/queue/…` destination, or a prefix of them ending in `/` or `.` (an exact match wins,
+   * then the longest prefix). A provider that throws ends that SUBSCRIBE's session with
+   * `STOMP_ERR_INTERNAL`, like a failing app handler. Returns the function that unregisters it.
+   */
+  registerSnapshot(destinationOrPrefix: string, provider: SnapshotProvider): () => void {
+    return this.snapshots.register(destinationOrPrefix, provider);
+  }
+
+  /**
+   * Calls `listener` whenever the connection of a session that had logged in is gone, however it
+   * ended (DISCONNECT, an ERROR, the peer vanishing, shutdown), once per session. This is how a
+   * service learns that a client left: a game keeps a dropped player's seat for a while, say.
+   * A listener that throws is logged and does not disturb the broker or other listeners.
+   * Returns the function that unregisters it.
+   */
+  onSessionClosed(listener: SessionClosedListener): () => void {
+    const registered = (session: ClosedSession) => listener(session);
+    this.closedListeners.add(registered);
+    return () => {
+      this.closedListeners.delete(registered);
+    };
   }
 
   /**
@@ -182,6 +231,16 @@ export class Broker {
 
   private removed(session: Session): void {
     this.sessions.delete(session);
+    if (session.login !== undefined) {
+      const closed: ClosedSession = { login: session.login, sessionId: session.id };
+      for (const listener of [...this.closedListeners]) {
+        try {
+          listener(closed);
+        } catch (error) {
+          this.options.logger.error({ err: error, session: session.id }, 'a session-closed listener failed');
+        }
+      }
+    }
     this.allClosed?.();
   }
 }

@@ -105,10 +105,15 @@ export interface DestinationRule {
 /**
  * The default rules, in order:
  *
+ * - `/topic/market/trades`: the market's tape is a stream of events, not of states: skipping a trade
+ *   would misreport volume and prices, so it is never conflated; a reader too slow for it is closed.
+ *   It comes before `/topic/market/`, since the first matching rule wins.
  * - `/topic/market/` and `/topic/game/`: server-owned (quotes, game state), read-only for clients;
  *   a slow reader gets the latest value per subscription (conflation), which is all a ticker needs.
  * - `/topic/`: open for clients both ways; a slow reader is closed, since chat-like traffic must not skip.
  * - `/queue/`: open both ways.
+ * - `/user/queue/game/`: a game player's own snapshot stream (deltas against a snapshot the
+ *   player acknowledged, so any one of them may be skipped): conflated like the topics above.
  * - `/user/queue/`: subscribe only; the server writes there (`sendToUser`, `AppContext.reply`).
  *   A slow reader is closed: private replies such as fills must not be skipped.
  * - `/app/`: send only; handlers answer through user destinations or topics.
@@ -116,10 +121,12 @@ export interface DestinationRule {
  * A destination no rule matches is refused both ways.
  */
 export const DEFAULT_DESTINATION_RULES: readonly DestinationRule[] = Object.freeze([
+  { prefix: '/topic/market/trades', clientSend: false, clientSubscribe: true, slowConsumer: 'error' },
   { prefix: '/topic/market/', clientSend: false, clientSubscribe: true, slowConsumer: 'conflate' },
   { prefix: '/topic/game/', clientSend: false, clientSubscribe: true, slowConsumer: 'conflate' },
   { prefix: TOPIC_PREFIX, clientSend: true, clientSubscribe: true, slowConsumer: 'error' },
   { prefix: QUEUE_PREFIX, clientSend: true, clientSubscribe: true, slowConsumer: 'error' },
+  { prefix: '/user/queue/game/', clientSend: false, clientSubscribe: true, slowConsumer: 'conflate' },
   { prefix: USER_QUEUE_PREFIX, clientSend: false, clientSubscribe: true, slowConsumer: 'error' },
   { prefix: APP_PREFIX, clientSend: true, clientSubscribe: false, slowConsumer: 'error' },
 ]);

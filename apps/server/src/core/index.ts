@@ -1,7 +1,7 @@
 /** The broker core's public surface: what the Fastify shell, the adapters and the services import. */
 export type { AppContext, AppHandler, AppMessage } from './app-handlers';
 export { type Authenticator, type AuthResult, type Credentials, DEMO_USERS, demoAuthenticator } from './auth';
-export { Broker } from './broker';
+export { Broker, type ClosedSession, type SessionClosedListener } from './broker';
 export {
   DEFAULT_DESTINATION_RULES,
   type DestinationRule,
@@ -26,6 +26,7 @@ export {
   DEFAULT_SERVER_NAME,
 } from './options';
 export type { QueueStats } from './router';
+export type { Snapshot, SnapshotContext, SnapshotProvider } from './snapshots';
 export type { BrokerStats, BrokerTotals } from './stats';
 export { AckMode } from './subscription';
 export { CloseCode, type Connection, type ConnectionInfo, type Transport } from './transport';

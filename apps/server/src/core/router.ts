@@ -94,6 +94,11 @@ export class Router {
     if (queue.isUnused) this.queues.delete(queue.name);
   }
 
+  /** Whether the topic has a subscriber now. */
+  hasTopicSubscribers(destination: string): boolean {
+    return this.topics.has(destination);
+  }
+
   /** Every subscriber of the topic gets the message. */
   publishTopic(message: OutboundMessage): void {
     const subscribers = this.topics.get(message.destination);

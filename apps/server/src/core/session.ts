@@ -51,6 +51,7 @@ import type { ResolvedOptions } from './options';
 import { Outbound } from './outbound';
 import { ReceiptGate } from './receipts';
 import type { Router } from './router';
+import type { SnapshotProviders } from './snapshots';
 import type { BrokerTotals } from './stats';
 import { AckMode, isAckMode, Subscription, type SubscriptionOwner } from './subscription';
 import { Transactions } from './transactions';
@@ -71,6 +72,7 @@ export interface SessionHost {
   readonly options: ResolvedOptions;
   readonly router: Router;
   readonly appRoutes: AppRoutes;
+  readonly snapshots: SnapshotProviders;
   readonly clock: HeartbeatClock;
   readonly ids: IdSource;
   readonly totals: BrokerTotals;
@@ -502,6 +504,8 @@ export class Session implements SubscriptionOwner, Tickable {
     if (this.subscriptions.size >= max) {
       throw new BrokerError(BrokerErrorCode.LIMIT, `a session may hold at most ${max} subscriptions`);
     }
+    // Asked before the subscription is filed, so a provider that throws leaves nothing behind.
+    const snapshot = this.snapshotFor(destination);
     const subscription = new Subscription({
       id,
       destination,
@@ -518,6 +522,30 @@ export class Session implements SubscriptionOwner, Tickable {
       this.subscriptions.delete(id);
       throw error;
     }
+    // Nothing can be published between `add` and here (one synchronous turn), so the snapshot is
+    // the subscription's first MESSAGE, and every later publish comes after it. It goes through
+    // `offer` like any topic message, so the destination's slow-consumer policy applies to it too.
+    if (snapshot !== undefined) this.offer(subscription, snapshot);
+  }
+
+  /** The current state a provider registered with `Broker.registerSnapshot` has for a new subscription. */
+  private snapshotFor(destination: Destination): OutboundMessage | undefined {
+    if (destination.kind !== DestinationKind.TOPIC && destination.kind !== DestinationKind.USER)
+      return undefined;
+    const snapshot = this.host.snapshots.take({
+      login: this.login!,
+      sessionId: this.id,
+      destination: destination.name,
+    });
+    if (snapshot === undefined) return undefined;
+    const body =
+      typeof snapshot.body === 'string' ? textEncoder.encode(snapshot.body) : copyBytes(snapshot.body);
+    return new OutboundMessage(
+      destination.name,
+      this.host.ids.nextMessageId(),
+      forwardedHeaders(snapshot.headers ?? []),
+      body,
+    );
   }
 
   private onUnsubscribe(frame: Frame): void {

@@ -31,9 +31,9 @@ export const MarketDestination = {
   cancelOrder: '/app/market/cancel',
   /** SEND an empty body to have the portfolio and open orders sent again (after a reconnect). */
   refresh: '/app/market/refresh',
-  /** The sender's order events: `OrderEvent`. */
+  /** The sender's order events: `OrderEvent`. The subscribe snapshot is an `open-orders` event. */
   orderEvents: '/user/queue/orders',
-  /** The sender's positions, cash and P&L: `Portfolio`, after every change. */
+  /** The sender's positions, cash and P&L: `Portfolio`, after every change. Snapshot on subscribe. */
   portfolio: '/user/queue/portfolio',
 } as const;
 
@@ -153,6 +153,7 @@ export type OrderEvent =
   | { readonly type: 'accepted'; readonly order: OrderState }
   | {
       readonly type: 'rejected';
+      /** The refused order's; empty when it could not be read, and for a refused cancel or refresh. */
       readonly clientOrderId: string;
       readonly reason: RejectReason;
       readonly message: string;

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vite';
+
+/**
+ * The game page. In production the server serves the build under `/game/`; in development Vite
+ * serves it on 5173 and forwards the STOMP WebSocket (`/ws`) to the server on 8080, so the page
+ * always connects to its own origin.
+ */
+export default defineConfig({
+  base: '/game/',
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: {
+      '/ws': { target: 'ws://localhost:8080', ws: true },
+    },
+  },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // Phaser alone is over a megabyte; that is expected, not a warning worth reading every build.
+    chunkSizeWarningLimit: 2048,
+  },
+});

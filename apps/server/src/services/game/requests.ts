@@ -1,0 +1,64 @@
+/**
+ * The JSON control messages a client sends (`JoinRequest`, `ResumeRequest`), checked field by
+ * field. A request that does not fit is answered with `rejected`, never with an exception.
+ */
+import type { JoinRequest, ResumeRequest } from '@stomping-ground/protocol';
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+const MAX_REQUEST_BYTES = 1024;
+export const MAX_NAME_LENGTH = 24;
+
+function parseObject(body: Uint8Array): Record<string, unknown> | undefined {
+  if (body.length > MAX_REQUEST_BYTES) return undefined;
+  let value: unknown;
+  try {
+    const text = textDecoder.decode(body).trim();
+    value = text === '' ? {} : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** A join request (an empty body is `{}`: play, anywhere, under the login), or undefined. */
+export function parseJoinRequest(body: Uint8Array): JoinRequest | undefined {
+  const value = parseObject(body);
+  if (value === undefined) return undefined;
+  const { name, roomId, spectate } = value;
+  if (name !== undefined && typeof name !== 'string') return undefined;
+  if (roomId !== undefined && typeof roomId !== 'string') return undefined;
+  if (spectate !== undefined && typeof spectate !== 'boolean') return undefined;
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(roomId === undefined ? {} : { roomId }),
+    ...(spectate === undefined ? {} : { spectate }),
+  };
+}
+
+export function parseResumeRequest(body: Uint8Array): ResumeRequest | undefined {
+  const value = parseObject(body);
+  if (value === undefined) return undefined;
+  const { roomId, resumeToken } = value;
+  if (typeof roomId !== 'string' || typeof resumeToken !== 'string') return undefined;
+  return { roomId, resumeToken };
+}
+
+/**
+ * A name fit to show to everyone: control characters and runs of whitespace become one space, at
+ * most `MAX_NAME_LENGTH` characters are kept; the fallback (the login) when nothing is left.
+ */
+export function displayName(requested: string | undefined, fallback: string): string {
+  const name = requested === undefined ? '' : clean(requested);
+  return name !== '' ? name : clean(fallback) || 'player';
+}
+
+function clean(text: string): string {
+  let printable = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    printable += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? ' ' : char;
+  }
+  return [...printable.replace(/\s+/g, ' ').trim()].slice(0, MAX_NAME_LENGTH).join('');
+}

@@ -1,0 +1,173 @@
+/**
+ * A game client for tests, on a raw `StompProbe`: it logs in, reads its game events, subscribes to
+ * snapshot streams and decodes them, and sends inputs exactly as given, so tests see the wire.
+ */
+import {
+  type DecodedSnapshot,
+  encodeInput,
+  type Frame,
+  GameDestination,
+  type GameEvent,
+  type GameSnapshot,
+  getHeader,
+  type JoinRequest,
+  type PlayerInput,
+  SnapshotReader,
+} from '@stomping-ground/protocol';
+import type { RunningServer } from '../support/app';
+import { StompProbe } from '../support/probe';
+import { connect, sendWithReceipt, subscribe } from '../support/raw';
+
+let logins = 0;
+
+export class GamePeer {
+  readonly probe: StompProbe;
+  readonly login: string;
+  /** Decoded binary snapshots of this peer's own stream, in arrival order. */
+  readonly snapshots: DecodedSnapshot[] = [];
+  readonly reader = new SnapshotReader();
+  private readonly subscriptions = new Map<string, string>();
+  private eventsTaken = 0;
+  private framesRead = 0;
+  private inputSeq = 0;
+  sessionId = '';
+
+  private constructor(probe: StompProbe, login: string) {
+    this.probe = probe;
+    this.login = login;
+  }
+
+  /** A peer logged in under a fresh guest name and listening to its game events. */
+  static async open(server: RunningServer, login = `player-${++logins}`): Promise<GamePeer> {
+    const probe = await StompProbe.ws(server.wsUrl);
+    const peer = new GamePeer(probe, login);
+    const connected = await connect(probe, login, null);
+    peer.sessionId = getHeader(connected.headers, 'session') ?? '';
+    await peer.subscribe(GameDestination.events);
+    return peer;
+  }
+
+  async subscribe(destination: string): Promise<void> {
+    const id = `sub-${this.subscriptions.size}`;
+    this.subscriptions.set(destination, id);
+    await subscribe(this.probe, id, destination);
+  }
+
+  /** MESSAGE frames received on `destination`. */
+  messages(destination: string): Frame[] {
+    return this.probe.frames.filter(
+      (frame) => frame.command === 'MESSAGE' && getHeader(frame.headers, 'destination') === destination,
+    );
+  }
+
+  events(): GameEvent[] {
+    return this.messages(GameDestination.events).map((frame) =>
+      JSON.parse(new TextDecoder().decode(frame.body)),
+    );
+  }
+
+  /** The next game event not yet taken. */
+  async nextEvent(): Promise<GameEvent> {
+    await this.probe.waitFor(() => this.events().length > this.eventsTaken, 5_000, 'a game event');
+    return this.events()[this.eventsTaken++]!;
+  }
+
+  async send(destination: string, body: string | Uint8Array): Promise<void> {
+    await sendWithReceipt(this.probe, 'SEND', [['destination', destination]], body);
+  }
+
+  async join(request: JoinRequest = {}): Promise<GameEvent> {
+    await this.send(GameDestination.join, JSON.stringify(request));
+    return this.nextEvent();
+  }
+
+  /** Joins as a player and subscribes to the player's own snapshot stream. */
+  async play(request: JoinRequest = {}): Promise<Extract<GameEvent, { type: 'joined' }>> {
+    const event = await this.join(request);
+    if (event.type !== 'joined') throw new Error(`expected joined, got ${JSON.stringify(event)}`);
+    await this.subscribe(GameDestination.playerSnapshots(event.roomId, event.playerId));
+    return event;
+  }
+
+  /**
+   * Sends an input, binary unless asked for JSON; `seq` runs on by itself and `ack` is the newest
+   * snapshot decoded, unless given.
+   */
+  sendInput(roomId: string, keys: Partial<PlayerInput> = {}, format: 'binary' | 'json' = 'binary'): void {
+    const input: PlayerInput = {
+      seq: ++this.inputSeq,
+      up: false,
+      down: false,
+      left: false,
+      right: false,
+      ack: this.reader.ack,
+      ...keys,
+    };
+    const body = format === 'binary' ? encodeInput(input) : JSON.stringify(input);
+    this.probe.send({ command: 'SEND', headers: [['destination', GameDestination.input(roomId)]], body });
+  }
+
+  /** Decodes what arrived on the player's own stream since the last call. */
+  readSnapshots(): DecodedSnapshot[] {
+    const fresh: DecodedSnapshot[] = [];
+    const frames = this.probe.frames;
+    for (; this.framesRead < frames.length; this.framesRead++) {
+      const frame = frames[this.framesRead]!;
+      const destination = frame.command === 'MESSAGE' ? getHeader(frame.headers, 'destination') : undefined;
+      if (destination === undefined || !destination.startsWith('/user/queue/game/rooms/')) continue;
+      const snapshot = this.reader.read(frame.body);
+      if (snapshot !== undefined) {
+        this.snapshots.push(snapshot);
+        fresh.push(snapshot);
+      }
+    }
+    return fresh;
+  }
+
+  /** Waits until a decoded snapshot satisfies `predicate`, and returns it. */
+  async snapshotWhere(
+    predicate: (snapshot: DecodedSnapshot) => boolean,
+    timeoutMs = 5_000,
+  ): Promise<DecodedSnapshot> {
+    let found: DecodedSnapshot | undefined;
+    await this.probe.waitFor(
+      () => {
+        found = this.readSnapshots().find(predicate) ?? found;
+        return found !== undefined;
+      },
+      timeoutMs,
+      'a matching snapshot',
+    );
+    return found!;
+  }
+
+  /**
+   * Plays like a client: every 1/30 s an input with `keys`, for `ms`, reading snapshots as they come
+   * (so acks follow).
+   */
+  async hold(
+    roomId: string,
+    keys: Partial<PlayerInput>,
+    ms: number,
+    format: 'binary' | 'json' = 'binary',
+  ): Promise<void> {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      this.readSnapshots();
+      this.sendInput(roomId, keys, format);
+      await new Promise((resolve) => setTimeout(resolve, 1000 / 30));
+    }
+    this.readSnapshots();
+  }
+
+  jsonSnapshots(roomId: string): GameSnapshot[] {
+    return this.messages(GameDestination.snapshotsJson(roomId)).map((frame) =>
+      JSON.parse(new TextDecoder().decode(frame.body)),
+    );
+  }
+
+  close(): Promise<unknown> {
+    this.probe.close();
+    return this.probe.closed;
+  }
+}

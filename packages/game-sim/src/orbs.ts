@@ -1,0 +1,41 @@
+/** Orbs: collected by touching them, they reappear somewhere else a few seconds later. */
+import { OrbRules, Physics } from './constants';
+import type { Random } from './random';
+import type { ArenaConfig, MovingPlayer, Orb } from './types';
+
+const REACH = Physics.playerRadius + OrbRules.radius;
+
+/** A fresh orb at a random spot; orbs sit on whole units, so the wire carries them exactly. */
+export function spawnOrb(id: number, arena: ArenaConfig, random: Random): Orb {
+  const m = OrbRules.margin;
+  const x = Math.floor(random.range(m, arena.width - m));
+  const y = Math.floor(random.range(m, arena.height - m));
+  const value = random.next() < OrbRules.goldChance ? OrbRules.goldValue : OrbRules.value;
+  return { id, x, y, value, active: true, respawnAt: 0 };
+}
+
+/**
+ * Players (in id order, so the lower id wins a tie) collect the active orbs they touch, in place;
+ * a collected orb is set to respawn `OrbRules.respawnTicks` after `tick`.
+ */
+export function collectOrbs(players: MovingPlayer[], orbs: Orb[], tick: number): void {
+  for (const player of players) {
+    for (let i = 0; i < orbs.length; i++) {
+      const orb = orbs[i]!;
+      if (!orb.active) continue;
+      const dx = orb.x - player.x;
+      const dy = orb.y - player.y;
+      if (dx * dx + dy * dy >= REACH * REACH) continue;
+      player.score += orb.value;
+      orbs[i] = { ...orb, active: false, respawnAt: tick + OrbRules.respawnTicks };
+    }
+  }
+}
+
+/** Orbs whose time has come reappear, in place, at new random spots. */
+export function respawnOrbs(orbs: Orb[], tick: number, arena: ArenaConfig, random: Random): void {
+  for (let i = 0; i < orbs.length; i++) {
+    const orb = orbs[i]!;
+    if (!orb.active && tick >= orb.respawnAt) orbs[i] = spawnOrb(orb.id, arena, random);
+  }
+}
