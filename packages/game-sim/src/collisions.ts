@@ -4,7 +4,8 @@
  * player that runs into one who is neither dashing nor already stunned bumps them instead: a hard
  * knock-back, a short stun, and a point stolen.
  *
- * Pairs are visited in id order, so the outcome of a pile-up is the same everywhere.
+ * Pairs are visited in a fixed order (by x, then id), and each pair with its lower id first, so
+ * the outcome of a pile-up is the same everywhere.
  */
 import { BUMP_STEAL, Physics } from './constants';
 import { snapVelocity } from './grid';
@@ -12,12 +13,28 @@ import type { MovingPlayer, PlayerState } from './types';
 
 const MIN_DISTANCE = 2 * Physics.playerRadius;
 
-/** Resolves every overlapping pair in `players` (sorted by id), changing them in place. */
+/**
+ * How far apart along x two players may be and still be compared. Twice the touching distance:
+ * pushes move players during the sweep, and the margin keeps a pushed pair from slipping through.
+ */
+const SWEEP_WINDOW = 2 * MIN_DISTANCE;
+
+/**
+ * Resolves every overlapping pair in `players`, changing them in place.
+ *
+ * Comparing every pair costs n(n − 1)/2 checks: 4 950 for 100 players, every tick. Instead (a
+ * "sort and sweep" broad phase) the players are sorted by x, and each is compared only with those
+ * after it that are within reach along x: a handful, not everyone.
+ */
 export function collidePlayers(players: MovingPlayer[]): void {
-  for (let i = 0; i < players.length; i++) {
-    const a = players[i]!;
-    for (let j = i + 1; j < players.length; j++) {
-      const b = players[j]!;
+  const byX = [...players].sort((a, b) => a.x - b.x || a.id - b.id);
+  for (let i = 0; i < byX.length; i++) {
+    const first = byX[i]!;
+    for (let j = i + 1; j < byX.length; j++) {
+      const second = byX[j]!;
+      if (second.x - first.x >= SWEEP_WINDOW) break;
+      const a = first.id < second.id ? first : second;
+      const b = a === first ? second : first;
       const dx = b.x - a.x;
       const dy = b.y - a.y;
       const distanceSquared = dx * dx + dy * dy;

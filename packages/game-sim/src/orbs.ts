@@ -15,19 +15,21 @@ export function spawnOrb(id: number, arena: ArenaConfig, random: Random): Orb {
 }
 
 /**
- * Players (in id order, so the lower id wins a tie) collect the active orbs they touch, in place;
- * a collected orb is set to respawn `OrbRules.respawnTicks` after `tick`.
+ * Each active orb goes to the player touching it with the lowest id (`players` is sorted by id),
+ * in place; a collected orb is set to respawn `OrbRules.respawnTicks` after `tick`. Orbs on the
+ * outside, so collected ones (often most of them) are skipped once, not once per player.
  */
 export function collectOrbs(players: MovingPlayer[], orbs: Orb[], tick: number): void {
-  for (const player of players) {
-    for (let i = 0; i < orbs.length; i++) {
-      const orb = orbs[i]!;
-      if (!orb.active) continue;
+  for (let i = 0; i < orbs.length; i++) {
+    const orb = orbs[i]!;
+    if (!orb.active) continue;
+    for (const player of players) {
       const dx = orb.x - player.x;
       const dy = orb.y - player.y;
       if (dx * dx + dy * dy >= REACH * REACH) continue;
       player.score += orb.value;
       orbs[i] = { ...orb, active: false, respawnAt: tick + OrbRules.respawnTicks };
+      break;
     }
   }
 }

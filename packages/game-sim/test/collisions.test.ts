@@ -27,6 +27,18 @@ describe('collisions between players', () => {
     expect(distance(step(state, new Map()))).toBeGreaterThanOrEqual(touching - 0.1);
   });
 
+  it('are found between any two players, however far apart their ids and the rest', () => {
+    let state = gameWith(40);
+    state = withPlayer(state, 1, { x: 1200, y: 700 });
+    state = withPlayer(state, 40, { x: 1210, y: 690 });
+    for (let id = 2; id < 40; id++) state = withPlayer(state, id, { x: 36 * id, y: 100 });
+    const after = step(state, new Map());
+    const a = player(after, 1);
+    const b = player(after, 40);
+    expect(Math.sqrt((a.x - b.x) ** 2 + (a.y - b.y) ** 2)).toBeGreaterThanOrEqual(touching - 0.1);
+    for (let id = 2; id < 40; id++) expect(player(after, id).x).toBe(36 * id);
+  });
+
   it('trade velocities along the line between them in a head-on knock', () => {
     const state = twoPlayers({ x: 495, vx: 200 }, { x: 520, vx: -100 });
     const after = step(state, new Map());

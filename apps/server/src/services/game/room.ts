@@ -3,7 +3,8 @@
  *
  * The room is the authority. Clients send intentions (keys) and the room decides where everyone
  * is: one input per player per tick, bots deciding for themselves, then `step`, the same function
- * the page runs to predict its own player. Every `ticksPerSnapshot` ticks it tells everyone.
+ * the page runs to predict its own player. Then it tells a share of the players where everyone is,
+ * so that each player hears every `ticksPerSnapshot` ticks.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -13,6 +14,7 @@ import {
   createGame,
   type GameState,
   type PlayerInput,
+  type PlayerState,
   removePlayer,
   step,
 } from '@stomping-ground/game-sim';
@@ -49,6 +51,8 @@ export class Room {
   private nextPlayerId = 1;
   private botsMade = 0;
   private humans = 0;
+  /** People per snapshot phase: a newcomer takes the least busy one, so every tick sends about as many. */
+  private readonly phaseLoad: number[];
   private seq = 0;
   /** The topic's latest snapshot, published or not: what a new topic subscriber gets as a keyframe. */
   private latestTopic: SnapshotBatch | undefined;
@@ -61,6 +65,7 @@ export class Room {
     // A snapshot is cut every tick (for a share of the players), so remembering as far back as the
     // client does takes `ticksPerSnapshot` times its count.
     this.history = new SnapshotHistory(SNAPSHOT_HISTORY * options.ticksPerSnapshot);
+    this.phaseLoad = new Array(options.ticksPerSnapshot).fill(0);
     this.world = {
       width: options.arena.width,
       height: options.arena.height,
@@ -99,7 +104,7 @@ export class Room {
   }
 
   /** The player's state in the simulation (tests and tools). */
-  player(playerId: number) {
+  player(playerId: number): PlayerState | undefined {
     return this.state.players.find((player) => player.id === playerId);
   }
 
@@ -107,10 +112,13 @@ export class Room {
 
   /** Seats a person; the caller checks `hasFreeSeat` first. A bot makes way if the room is over its minimum. */
   addHuman(login: string, sessionId: string, name: string): HumanSeat {
+    const phase = this.phaseLoad.indexOf(Math.min(...this.phaseLoad));
+    this.phaseLoad[phase]!++;
     const seat: HumanSeat = {
       kind: 'human',
       playerId: this.nextPlayerId++,
       name,
+      phase,
       resumeToken: randomBytes(16).toString('base64url'),
       login,
       sessionId,
@@ -130,11 +138,12 @@ export class Room {
     if (this.seats.get(seat.playerId) !== seat) return;
     this.unseat(seat);
     this.humans--;
+    this.phaseLoad[seat.phase]!--;
     this.tokens.delete(seat.resumeToken);
     this.balanceBots();
   }
 
-  /** The connection dropped: the seat waits `resumeGraceMs` for a `resume`, the player standing still. */
+  /** The connection dropped: the seat waits `resumeGraceMs` for a `resume`, the player coasting to a stop. */
   markAway(seat: HumanSeat, now: number): void {
     seat.sessionId = undefined;
     seat.awaySince = now;
@@ -251,8 +260,8 @@ export class Room {
   }
 
   /**
-   * Every tick cuts a snapshot (seq + 1) for a share of the players: those whose id falls in this
-   * tick's phase. Each player still gets `snapshotRate` a second, every `ticksPerSnapshot` ticks,
+   * Every tick cuts a snapshot (seq + 1) for a share of the players: those whose phase is this
+   * tick's. Each player still gets `snapshotRate` a second, every `ticksPerSnapshot` ticks,
    * but the work of encoding and queueing them is spread evenly over the ticks rather than piled
    * on every other one, which keeps the slowest tick fast. The topics go out on phase 0, and only
    * when someone reads them: the JSON one is by far the dearest to build.
@@ -265,9 +274,8 @@ export class Room {
     this.history.add(seq, world);
     const batch = new SnapshotBatch(this.state.tick, seq, world, this.history);
     for (const player of this.state.players) {
-      if (player.id % ticksPerSnapshot !== phase) continue;
       const seat = this.seats.get(player.id);
-      if (seat?.kind !== 'human' || seat.sessionId === undefined) continue;
+      if (seat?.kind !== 'human' || seat.phase !== phase || seat.sessionId === undefined) continue;
       output.sendToUser(
         seat.login,
         GameDestination.playerSnapshots(this.id, seat.playerId),

@@ -6,6 +6,8 @@ export interface HumanSeat {
   readonly kind: 'human';
   readonly playerId: number;
   readonly name: string;
+  /** The ticks this player's snapshots are cut on: those where `tick % ticksPerSnapshot` equals it. */
+  readonly phase: number;
   /** Presented with `resume` to take the seat back from a new connection. */
   readonly resumeToken: string;
   /** Who holds the seat now; a resume may come from another login (a guest gets a new name per connection). */
