@@ -1,31 +1,9 @@
 import { defineConfig } from '@playwright/test';
+import { sharedPlaywrightConfig } from '../../playwright.shared';
 
 /**
- * End-to-end tests in Debian's Chromium (Playwright's own browser download is not reachable here).
- * Each test file starts the real server (see e2e/support/server.ts), which serves the built page
- * under /ticker/, so `pnpm e2e` needs `vite build` first; `turbo run e2e` does that.
+ * End-to-end tests in Debian's Chromium, set up in `playwright.shared.ts` at the root.
+ * Each test file starts the real server (`ServerProcess` from `@stomping-ground/server/testing`),
+ * which serves the built page under /ticker/, so `pnpm e2e` needs `vite build` first; `turbo run e2e` does that.
  */
-export default defineConfig({
-  testDir: 'e2e',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
-  fullyParallel: false,
-  workers: 1,
-  retries: 0,
-  reporter: process.env.CI ? [['line']] : [['list']],
-  use: {
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
-    trace: 'retain-on-failure',
-  },
-});
+export default defineConfig(sharedPlaywrightConfig);

@@ -7,10 +7,9 @@
 import type {
   Cents,
   OrderEvent,
+  OrderRequest,
   OrderState,
   OrderStatus,
-  OrderType,
-  Side,
   Trade,
 } from '@stomping-ground/protocol';
 import type { InstrumentSpec } from './instruments';
@@ -25,16 +24,9 @@ export type Owner =
   | { readonly kind: 'user'; readonly login: string }
   | { readonly kind: 'simulated'; readonly name: string };
 
-export interface NewOrder {
+/** An order as the client sent it (`clientOrderId` is empty for simulated ones), and whose it is. */
+export interface NewOrder extends OrderRequest {
   readonly owner: Owner;
-  /** Chosen by the client; empty for simulated orders. */
-  readonly clientOrderId: string;
-  readonly symbol: string;
-  readonly side: Side;
-  readonly type: OrderType;
-  readonly quantity: number;
-  /** Limit orders only. */
-  readonly price?: Cents;
 }
 
 /** Why an order is refused, for a person to read. */
