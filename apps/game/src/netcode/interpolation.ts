@@ -3,7 +3,7 @@
  * arrive only a few times a second, late, and unevenly.
  *
  * The trick is to show the past. The page keeps the last few snapshots in a buffer and draws the
- * world as it was `delay` milliseconds ago (about 100 ms: two snapshot intervals at 20 Hz). That
+ * world as it was `delay` milliseconds ago (about 100 ms: one and a half snapshot intervals at 15 Hz). That
  * moment almost always lies between two snapshots already received, so each remote player is drawn
  * at a straight-line blend of where those two snapshots put it:
  *

@@ -111,8 +111,11 @@ export class Session implements SubscriptionOwner, Tickable {
   private ackSequence = 0;
 
   state: SessionState = SessionState.AWAIT_CONNECT;
-  /** The negotiated version; 1.2 until CONNECT says otherwise. */
-  version: StompVersion = '1.2';
+  /**
+   * The negotiated version. Until CONNECT agrees one, frames go out as 1.0 does them, unescaped, as
+   * CONNECTED always is ("Value Encoding"): an ERROR refusing a CONNECT must be readable by any client.
+   */
+  version: StompVersion = '1.0';
   login: string | undefined;
 
   /** Frames that came while the CONNECT was being authenticated; undefined when not authenticating. */
@@ -285,6 +288,8 @@ export class Session implements SubscriptionOwner, Tickable {
     const heartBeat =
       version === '1.0' ? NO_HEART_BEAT : parseHeartBeat(getHeader(frame.headers, 'heart-beat'));
 
+    // STOMP 1.2, "ERROR": a refused CONNECT's ERROR names its receipt too.
+    const receipt = getHeader(frame.headers, 'receipt');
     const credentials: Credentials = {
       login: getHeader(frame.headers, 'login'),
       passcode: getHeader(frame.headers, 'passcode'),
@@ -299,21 +304,22 @@ export class Session implements SubscriptionOwner, Tickable {
       verdict = Promise.reject(error);
     }
     verdict.then(
-      (result) => this.onAuthenticated(result, heartBeat),
+      (result) => this.onAuthenticated(result, heartBeat, receipt),
       (error: unknown) => {
         if (this.state !== SessionState.AWAIT_CONNECT) return;
         this.logger.error({ err: error }, 'the authenticator failed');
-        this.fail(new BrokerError(BrokerErrorCode.INTERNAL, 'authentication is unavailable'));
+        this.fail(new BrokerError(BrokerErrorCode.INTERNAL, 'authentication is unavailable'), receipt);
       },
     );
   }
 
-  private onAuthenticated(result: AuthResult, clientHeartBeat: HeartBeat): void {
+  private onAuthenticated(result: AuthResult, clientHeartBeat: HeartBeat, receipt: string | undefined): void {
     // The session may have timed out or lost its transport meanwhile.
     if (this.state !== SessionState.AWAIT_CONNECT) return;
     if (!result.ok) {
       this.fail(
         new BrokerError(BrokerErrorCode.AUTH_FAILED, 'authentication failed', { detail: result.reason }),
+        receipt,
       );
       return;
     }

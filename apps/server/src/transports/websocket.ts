@@ -3,7 +3,8 @@
  * broker core's Transport port.
  *
  * - Subprotocol: the highest of v12.stomp, v11.stomp, v10.stomp the client offers. `ws` would
- *   take the client's first offer, and stompjs offers them oldest first.
+ *   take the client's first offer, and older clients (stomp.js, and snippets copied from it) offer
+ *   them oldest first.
  * - Origin: checked before the upgrade, so a foreign page gets a plain 403 and no socket.
  * - Messages are handed to the core as bytes, text or binary alike: the STOMP decoder is streaming,
  *   so a frame split across messages and several frames in one message both work.

@@ -76,6 +76,24 @@ describe('CONNECT', () => {
     expect(client.closedWith?.code).toBe(CloseCode.PROTOCOL_ERROR);
   });
 
+  it('sends the refusal of an unagreed version unescaped, so any client can read it', async () => {
+    const broker = new Broker();
+    const client = new TestClient(broker);
+    client.send('CONNECT', { 'accept-version': '2.0' });
+    await settle();
+    const wire = client.transport.sent.map((chunk) => text(chunk.bytes)).join('');
+    expect(wire).toMatch(/^ERROR\nmessage:no common STOMP version: /);
+    expect(wire).not.toContain('\\c');
+  });
+
+  it('names the receipt of a CONNECT it refuses', async () => {
+    const broker = new Broker();
+    const client = new TestClient(broker);
+    client.send('CONNECT', { 'accept-version': '1.2', login: 'guest', passcode: 'nope', receipt: 'login-1' });
+    await settle();
+    expect(header(client.last('ERROR'), 'receipt-id')).toBe('login-1');
+  });
+
   it('refuses a wrong passcode for a known user', async () => {
     const broker = new Broker();
     const client = new TestClient(broker);

@@ -54,7 +54,7 @@ function nextMessage(
 }
 
 describe('the stompjs Client', () => {
-  it('connects over STOMP 1.2 though it offers the subprotocols oldest first', async () => {
+  it('connects over STOMP 1.2 when its socket offers the subprotocols oldest first', async () => {
     const client = await modernClient();
     expect(client.connectedVersion).toBe('1.2');
     expect((client.webSocket as unknown as WebSocket | undefined)?.protocol).toBe('v12.stomp');
