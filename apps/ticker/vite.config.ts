@@ -5,7 +5,7 @@ export default defineConfig({
   base: '/ticker/',
   server: {
     port: 5174,
-    strictPort: false,
+    strictPort: true,
     // The page opens its WebSocket on its own origin (/ws); in development Vite passes it on to the broker.
     proxy: {
       '/ws': { target: 'ws://localhost:8080', ws: true },

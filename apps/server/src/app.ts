@@ -5,8 +5,10 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerConfig } from './config';
 import brokerPlugin from './plugins/broker';
+import brokerStatsPlugin from './plugins/broker-stats';
 import gamePlugin from './plugins/game';
 import healthPlugin from './plugins/health';
+import lessonsPlugin from './plugins/lessons';
 import marketPlugin from './plugins/market';
 import metricsPlugin from './plugins/metrics';
 import pagesPlugin from './plugins/pages';
@@ -30,11 +32,13 @@ export async function buildApp(
   app.decorate('config', config);
   await app.register(metricsPlugin);
   await app.register(brokerPlugin);
+  await app.register(brokerStatsPlugin);
   await app.register(marketPlugin);
   await app.register(gamePlugin);
   await app.register(healthPlugin);
   await app.register(websocketPlugin);
   await app.register(tcpPlugin);
   await app.register(pagesPlugin);
+  await app.register(lessonsPlugin);
   return app;
 }

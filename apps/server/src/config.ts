@@ -98,12 +98,14 @@ export interface ServerConfig {
   };
 }
 
-/** The dev servers' origins (Vite's defaults for the two pages), allowed unless `ALLOWED_ORIGINS` says otherwise. */
+/** The dev servers' origins (the game, the ticker, the landing page), allowed unless `ALLOWED_ORIGINS` says otherwise. */
 export const DEV_ORIGINS: readonly string[] = [
   'http://localhost:5173',
   'http://127.0.0.1:5173',
   'http://localhost:5174',
   'http://127.0.0.1:5174',
+  'http://localhost:5175',
+  'http://127.0.0.1:5175',
 ];
 
 export class ConfigError extends Error {

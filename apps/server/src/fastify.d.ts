@@ -3,6 +3,7 @@
 import type { ServerConfig } from './config';
 import type { Broker } from './core/broker';
 import type { BrokerMetrics } from './plugins/metrics';
+import type { BrokerStatsService } from './services/broker-stats/service';
 import type { GameService } from './services/game/service';
 import type { MarketService } from './services/market/service';
 import type { StompTcpListener } from './transports/tcp';
@@ -12,6 +13,8 @@ declare module 'fastify' {
     readonly config: ServerConfig;
     readonly broker: Broker;
     readonly brokerMetrics: BrokerMetrics;
+    /** Publishes the broker's own stats on `/topic/broker/stats` once a second. */
+    readonly brokerStats: BrokerStatsService;
     /** The market service, or `null` when `MARKET_ENABLED=false`. */
     readonly market: MarketService | null;
     /** The game service, or `null` when `GAME_ENABLED=false`. */

@@ -1,3 +1,4 @@
+export { BrokerDestination, type BrokerStatsPayload } from './contracts/broker';
 export {
   GameDestination,
   type GameEvent,

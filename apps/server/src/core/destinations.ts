@@ -108,8 +108,9 @@ export interface DestinationRule {
  * - `/topic/market/trades`: the market's tape is a stream of events, not of states: skipping a trade
  *   would misreport volume and prices, so it is never conflated; a reader too slow for it is closed.
  *   It comes before `/topic/market/`, since the first matching rule wins.
- * - `/topic/market/` and `/topic/game/`: server-owned (quotes, game state), read-only for clients;
- *   a slow reader gets the latest value per subscription (conflation), which is all a ticker needs.
+ * - `/topic/market/`, `/topic/game/` and `/topic/broker/`: server-owned (quotes, game state, the
+ *   broker's own stats), read-only for clients; a slow reader gets the latest value per
+ *   subscription (conflation), which is all a ticker needs.
  * - `/topic/`: open for clients both ways; a slow reader is closed, since chat-like traffic must not skip.
  * - `/queue/`: open both ways.
  * - `/user/queue/game/`: a game player's own snapshot stream (deltas against a snapshot the
@@ -124,6 +125,7 @@ export const DEFAULT_DESTINATION_RULES: readonly DestinationRule[] = Object.free
   { prefix: '/topic/market/trades', clientSend: false, clientSubscribe: true, slowConsumer: 'error' },
   { prefix: '/topic/market/', clientSend: false, clientSubscribe: true, slowConsumer: 'conflate' },
   { prefix: '/topic/game/', clientSend: false, clientSubscribe: true, slowConsumer: 'conflate' },
+  { prefix: '/topic/broker/', clientSend: false, clientSubscribe: true, slowConsumer: 'conflate' },
   { prefix: TOPIC_PREFIX, clientSend: true, clientSubscribe: true, slowConsumer: 'error' },
   { prefix: QUEUE_PREFIX, clientSend: true, clientSubscribe: true, slowConsumer: 'error' },
   { prefix: '/user/queue/game/', clientSend: false, clientSubscribe: true, slowConsumer: 'conflate' },

@@ -1,5 +1,6 @@
 /**
- * Serves the built pages in production: `/ticker/` and `/game/` from each app's `dist/`.
+ * Serves the built pages in production: the landing page at `/`, `/ticker/` and `/game/`, each
+ * from its app's `dist/`.
  *
  * Vite names built assets by content hash, so `assets/*` are cached for a year as immutable;
  * `index.html` is revalidated on every load so a deploy shows at once. A page not built yet is
@@ -13,13 +14,24 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Where the apps live: this file runs from `apps/server/src/plugins` (tsx) or `apps/server/dist` (bundled). */
-function appsDirectory(): string {
+export function appsDirectory(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(resolve(directory, 'package.json'))) directory = dirname(directory);
   return resolve(directory, '..');
 }
 
 export const PAGES = ['ticker', 'game'] as const;
+
+/** The app served at `/`. */
+export const LANDING_PAGE = 'landing';
+
+function cacheHeaders(root: string) {
+  const assets = resolve(root, 'assets');
+  return (reply: { setHeader(name: string, value: string): unknown }, path: string) => {
+    const immutable = path.includes(assets);
+    reply.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+  };
+}
 
 const pagesPlugin: FastifyPluginAsync<{ root?: string }> = async (app, options) => {
   const apps = options.root ?? appsDirectory();
@@ -32,14 +44,33 @@ const pagesPlugin: FastifyPluginAsync<{ root?: string }> = async (app, options) 
       prefix: `/${page}/`,
       decorateReply: !decorated,
       wildcard: true,
-      setHeaders(reply, path) {
-        const immutable = path.includes(`${resolve(root, 'assets')}`);
-        reply.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
+      // Our own cache-control (below) instead of send's `public, max-age=0`, which would override it.
+      cacheControl: false,
+      setHeaders: cacheHeaders(root),
     });
     decorated = true;
     app.get(`/${page}`, async (_request, reply) => reply.redirect(`/${page}/`, 301));
     app.log.debug({ page, root }, 'serving a built page');
+  }
+  const landing = resolve(apps, LANDING_PAGE, 'dist');
+  if (existsSync(resolve(landing, 'index.html'))) {
+    // No wildcard at `/`: one route per file built, so `/ws`, `/healthz`, `/metrics`, `/docs/` and
+    // the pages above keep their own routes and an unknown path stays a 404.
+    await app.register(fastifyStatic, {
+      root: landing,
+      prefix: '/',
+      decorateReply: !decorated,
+      wildcard: false,
+      cacheControl: false,
+      setHeaders: cacheHeaders(landing),
+    });
+    app.log.debug({ page: LANDING_PAGE, root: landing }, 'serving a built page');
+  }
+  // The pages declare an empty icon; a browser still asks for one on plain-text pages (the lessons).
+  if (!existsSync(resolve(landing, 'favicon.ico'))) {
+    app.get('/favicon.ico', { logLevel: 'warn' }, async (_request, reply) =>
+      reply.code(204).header('cache-control', 'public, max-age=86400').send(),
+    );
   }
 };
 

@@ -1,0 +1,11 @@
+import './styles.css';
+import { startStatsFeed } from './stats-feed';
+import { createStatsView } from './stats-view';
+import { webSocketUrl } from './ws-url';
+
+const view = createStatsView(document);
+startStatsFeed({
+  url: webSocketUrl(window.location),
+  onStats: (stats) => view.showStats(stats),
+  onState: (state) => view.showState(state),
+});

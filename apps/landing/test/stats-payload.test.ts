@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { bannerLines } from '../dev-banner';
+import { formatCount, parseStatsPayload } from '../src/stats-payload';
+import { webSocketUrl } from '../src/ws-url';
+
+describe('parseStatsPayload', () => {
+  const good = { sessions: 3, connections: 4, messagesInPerSecond: 120, messagesOutPerSecond: 900, at: 1 };
+
+  it('reads the contract shape', () => {
+    expect(parseStatsPayload(JSON.stringify(good))).toEqual(good);
+  });
+
+  it('refuses what is not JSON, not an object, or lacks a count', () => {
+    expect(parseStatsPayload('nope')).toBeUndefined();
+    expect(parseStatsPayload('null')).toBeUndefined();
+    expect(parseStatsPayload(JSON.stringify({ ...good, sessions: '3' }))).toBeUndefined();
+    expect(parseStatsPayload(JSON.stringify({ ...good, at: undefined }))).toBeUndefined();
+    expect(parseStatsPayload(JSON.stringify({ ...good, connections: -1 }))).toBeUndefined();
+  });
+});
+
+describe('formatCount', () => {
+  it('rounds and groups thousands', () => {
+    expect(formatCount(12_345.4)).toBe('12,345');
+    expect(formatCount(0)).toBe('0');
+  });
+});
+
+describe('webSocketUrl', () => {
+  it('uses the page host, wss under https', () => {
+    expect(webSocketUrl({ protocol: 'http:', host: 'localhost:5175' })).toBe('ws://localhost:5175/ws');
+    expect(webSocketUrl({ protocol: 'https:', host: 'example.org' })).toBe('wss://example.org/ws');
+  });
+});
+
+describe('the dev banner', () => {
+  it('boxes the URL', () => {
+    const lines = bannerLines('http://localhost:5175/');
+    expect(lines[1]).toContain('http://localhost:5175/');
+    expect(new Set(lines.map((line) => line.length)).size).toBe(1);
+  });
+});

@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import lessonsPlugin from '../../src/plugins/lessons';
+import pagesPlugin from '../../src/plugins/pages';
+
+let directory: string;
+let app: FastifyInstance;
+
+function write(path: string, text: string): void {
+  mkdirSync(join(directory, path, '..'), { recursive: true });
+  writeFileSync(join(directory, path), text);
+}
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'pages-'));
+  write('apps/landing/dist/index.html', '<title>landing</title>');
+  write('apps/landing/dist/assets/index-abc.js', 'console.log(1)');
+  write('apps/ticker/dist/index.html', '<title>ticker</title>');
+  write('apps/ticker/dist/assets/index-def.js', 'console.log(2)');
+  write('docs/01-frames.md', '# Frames on the wire\n\nText.');
+  write('docs/notes.txt', 'not a lesson');
+  app = Fastify({ logger: false });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register(pagesPlugin, { root: join(directory, 'apps') });
+  await app.register(lessonsPlugin, { root: join(directory, 'docs') });
+  await app.ready();
+});
+
+afterAll(async () => {
+  await app.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe('the landing page', () => {
+  it('is served at / and revalidated on every load', async () => {
+    const response = await app.inject('/');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('<title>landing</title>');
+    expect(response.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('has its hashed assets cached as immutable', async () => {
+    for (const path of ['/assets/index-abc.js', '/ticker/assets/index-def.js']) {
+      const response = await app.inject(path);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    }
+  });
+
+  it('shadows neither the other routes nor the other pages, and unknown paths stay 404', async () => {
+    expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await app.inject('/ticker/')).body).toBe('<title>ticker</title>');
+    expect((await app.inject('/no-such-page')).statusCode).toBe(404);
+    // No icon to serve, and no 404 in the browser's console for it either.
+    expect((await app.inject('/favicon.ico')).statusCode).toBe(204);
+  });
+});
+
+describe('the lessons', () => {
+  it('are listed at /docs/ by title, linking to /docs/{name}', async () => {
+    const response = await app.inject('/docs/');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.body).toContain('<a href="/docs/01-frames">Frames on the wire</a>');
+    expect(response.body).not.toContain('notes');
+  });
+
+  it('are served as plain text, with or without .md', async () => {
+    for (const path of ['/docs/01-frames', '/docs/01-frames.md']) {
+      const response = await app.inject(path);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(response.body).toBe('# Frames on the wire\n\nText.');
+    }
+  });
+
+  it('answer 404 for a name that is not a lesson', async () => {
+    for (const path of ['/docs/missing', '/docs/..%2Fpackage.json', '/docs/notes.txt']) {
+      expect((await app.inject(path)).statusCode).toBe(404);
+    }
+  });
+});
