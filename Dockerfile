@@ -11,6 +11,7 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY apps/server/package.json apps/server/
 COPY apps/ticker/package.json apps/ticker/
 COPY apps/game/package.json apps/game/
+COPY apps/landing/package.json apps/landing/
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/inspector/package.json packages/inspector/
 COPY packages/game-sim/package.json packages/game-sim/
@@ -20,7 +21,9 @@ RUN pnpm build
 # The server with its production dependencies only (workspace packages are bundled into dist/).
 RUN pnpm deploy --filter @stomping-ground/server --prod --legacy /deploy/apps/server \
   && cp -r apps/ticker/dist /deploy/apps/ticker-dist \
-  && cp -r apps/game/dist /deploy/apps/game-dist
+  && cp -r apps/game/dist /deploy/apps/game-dist \
+  && cp -r apps/landing/dist /deploy/apps/landing-dist \
+  && cp -r docs /deploy/docs
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=8080 STOMP_TCP_PORT=61613
@@ -29,6 +32,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /deploy/apps/server apps/server
 COPY --from=build --chown=node:node /deploy/apps/ticker-dist apps/ticker/dist
 COPY --from=build --chown=node:node /deploy/apps/game-dist apps/game/dist
+COPY --from=build --chown=node:node /deploy/apps/landing-dist apps/landing/dist
+COPY --from=build --chown=node:node /deploy/docs docs
 USER node
 WORKDIR /app/apps/server
 EXPOSE 8080 61613
