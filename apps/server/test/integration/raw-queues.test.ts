@@ -6,37 +6,24 @@
  * reader sees, which it could not be if the message it must not get had been delivered.
  */
 import type { Frame } from '@stomping-ground/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../support/app';
+import { describe, expect, it } from 'vitest';
 import type { StompProbe } from '../support/probe';
 import {
   header,
   nextMessage,
-  ProbePool,
   sendWithReceipt,
   subscribe,
   text,
   until,
+  useServerAndProbes,
   within,
 } from '../support/raw';
 
-let server: RunningServer;
-const pool = new ProbePool(() => server);
-let counter = 0;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-
-afterEach(() => pool.closeAll());
-
-afterAll(async () => {
-  await server.close();
-});
+const { server, pool, unique } = useServerAndProbes();
 
 /** A queue name no other test uses. */
 function queue(name: string): string {
-  return `/queue/raw.${name}.${++counter}`;
+  return unique(`/queue/raw.${name}.`);
 }
 
 function send(probe: StompProbe, destination: string, body: string, extra: Array<[string, string]> = []) {
@@ -240,7 +227,9 @@ describe('transactions', () => {
     await sendWithReceipt(consumer, 'BEGIN', [['transaction', 'tx-4']]);
     await ack(consumer, message, 'ACK', 'tx-4');
     const unacked = () =>
-      server.app.broker.stats().queues.find((q) => q.destination === destination)?.unacked;
+      server()
+        .app.broker.stats()
+        .queues.find((q) => q.destination === destination)?.unacked;
     expect(unacked()).toBe(1);
     await sendWithReceipt(consumer, 'COMMIT', [['transaction', 'tx-4']]);
     expect(unacked()).toBe(0);
@@ -299,7 +288,10 @@ describe('transactions', () => {
     );
     await leave(producer);
     await until(
-      () => !server.app.broker.stats().queues.some((q) => q.destination === watched),
+      () =>
+        !server()
+          .app.broker.stats()
+          .queues.some((q) => q.destination === watched),
       5_000,
       'the session to be released',
     );

@@ -6,28 +6,19 @@
  * test/integration/raw-errors.test.ts (who may SEND and SUBSCRIBE where).
  */
 import type { Frame } from '@stomping-ground/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../support/app';
+import { describe, expect, it } from 'vitest';
 import type { StompProbe } from '../support/probe';
-import { header, nextMessage, ProbePool, sendWithReceipt, subscribe, text, until } from '../support/raw';
+import {
+  header,
+  nextMessage,
+  sendWithReceipt,
+  subscribe,
+  text,
+  until,
+  useServerAndProbes,
+} from '../support/raw';
 
-let server: RunningServer;
-const pool = new ProbePool(() => server);
-let counter = 0;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-
-afterEach(() => pool.closeAll());
-
-afterAll(async () => {
-  await server.close();
-});
-
-function unique(prefix: string): string {
-  return `${prefix}lessons.${++counter}`;
-}
+const { pool, unique } = useServerAndProbes();
 
 async function sendJobs(producer: StompProbe, destination: string, bodies: readonly string[]): Promise<void> {
   for (const body of bodies) {
@@ -41,7 +32,7 @@ function messages(probe: StompProbe): Frame[] {
 
 describe('the subscriptions-and-acks lesson', () => {
   it('tells two subscriptions of one session apart by the subscription header, which echoes the SUBSCRIBE id', async () => {
-    const destination = unique('/topic/');
+    const destination = unique('/topic/lessons.');
     const reader = await pool.client('tcp');
     await subscribe(reader, 'first', destination);
     await subscribe(reader, 'second', destination);
@@ -58,7 +49,7 @@ describe('the subscriptions-and-acks lesson', () => {
   });
 
   it('in client mode, one ACK of job 2 acknowledges jobs 1 and 2 (cumulative): only job 3 comes back, redelivered:true', async () => {
-    const destination = unique('/queue/');
+    const destination = unique('/queue/lessons.');
     const worker = await pool.client('tcp');
     await subscribe(worker, '0', destination, 'client');
     const producer = await pool.client('tcp');
@@ -90,7 +81,7 @@ describe('the subscriptions-and-acks lesson', () => {
   });
 
   it('in client-individual mode, a NACKed message goes to the other consumer with redelivered:true', async () => {
-    const destination = unique('/queue/');
+    const destination = unique('/queue/lessons.');
     const a = await pool.client('tcp');
     const b = await pool.client('ws');
     await subscribe(a, 'a', destination, 'client-individual');

@@ -4,27 +4,14 @@
  * reader's next message. The bounds and the all-or-nothing room check are in
  * test/core/transactions.test.ts; the market's basket in test/market/service.test.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../support/app';
+import { describe, expect, it } from 'vitest';
 import type { StompProbe } from '../support/probe';
-import { nextMessage, ProbePool, sendWithReceipt, subscribe, text, within } from '../support/raw';
+import { nextMessage, sendWithReceipt, subscribe, text, useServerAndProbes, within } from '../support/raw';
 
-let server: RunningServer;
-const pool = new ProbePool(() => server);
-let counter = 0;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-
-afterEach(() => pool.closeAll());
-
-afterAll(async () => {
-  await server.close();
-});
+const { pool, unique } = useServerAndProbes();
 
 async function setUp(): Promise<{ destination: string; reader: StompProbe; writer: StompProbe }> {
-  const destination = `/topic/lessons.tx.${++counter}`;
+  const destination = unique('/topic/lessons.tx.');
   const reader = await pool.client('ws');
   await subscribe(reader, '0', destination);
   const writer = await pool.client('tcp');

@@ -4,8 +4,9 @@
  * reading the ERROR that ends a session.
  */
 import { type Frame, getHeader } from '@stomping-ground/protocol';
-import { expect } from 'vitest';
-import type { RunningServer } from './app';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { ServerConfig } from '../../src/config';
+import { type RunningServer, startServer } from './app';
 import { type Closed, StompProbe } from './probe';
 
 export type TransportKind = 'ws' | 'tcp';
@@ -46,6 +47,33 @@ export class ProbePool {
     for (const probe of probes) probe.close();
     await Promise.all(probes.map((probe) => within(probe.closed, 5_000, 'a probe to close')));
   }
+}
+
+/**
+ * The usual set-up of a file of raw tests: one real server for the file, a probe pool emptied after
+ * each test, and names no other test uses.
+ */
+export function useServerAndProbes(overrides: Partial<ServerConfig> = {}) {
+  let server: RunningServer | undefined;
+  let counter = 0;
+  const running = (): RunningServer => {
+    if (server === undefined) throw new Error('the server starts in beforeAll');
+    return server;
+  };
+  const pool = new ProbePool(running);
+  beforeAll(async () => {
+    server = await startServer(overrides);
+  });
+  afterEach(() => pool.closeAll());
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    server: running,
+    pool,
+    /** `prefix` followed by a number no other call in this file returns. */
+    unique: (prefix: string) => `${prefix}${++counter}`,
+  };
 }
 
 export async function connect(probe: StompProbe, login: string, passcode: string | null): Promise<Frame> {
