@@ -1,3 +1,4 @@
+import { webSocketUrl } from '@stomping-ground/protocol';
 /**
  * The game page: wires the connection, the game client, the scene and the panels together.
  *
@@ -13,7 +14,6 @@ import { Mode } from './game/mode';
 import { ConnectionStatus, GameConnection } from './net/connection';
 import { guestName, isValidName, loadSeat, saveSeat, setGuestName } from './net/identity';
 import { RateMeter } from './net/rate-meter';
-import { webSocketUrl } from './net/ws-url';
 import { settingsFromQuery } from './netcode/settings';
 import { createArenaGame, rendererName } from './scene/arena-scene';
 import { detectRenderer } from './scene/renderer';
@@ -79,7 +79,7 @@ const panel = createNetcodePanel(byTestId('netcode-controls'), settingsFromQuery
 );
 
 const connection = new GameConnection({
-  url: webSocketUrl(),
+  url: webSocketUrl(location),
   login: name,
   inspector,
   latency: () => panel.settings,

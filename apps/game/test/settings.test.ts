@@ -1,5 +1,5 @@
+import { webSocketUrl } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
-import { webSocketUrl } from '../src/net/ws-url';
 import { DEFAULT_SETTINGS, settingsFromQuery } from '../src/netcode/settings';
 
 describe('settingsFromQuery', () => {

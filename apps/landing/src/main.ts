@@ -1,7 +1,7 @@
+import { webSocketUrl } from '@stomping-ground/protocol';
 import './styles.css';
 import { startStatsFeed } from './stats-feed';
 import { createStatsView } from './stats-view';
-import { webSocketUrl } from './ws-url';
 
 const view = createStatsView(document);
 startStatsFeed({

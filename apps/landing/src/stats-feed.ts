@@ -5,9 +5,8 @@
  * made again on each connection.
  */
 import { Client } from '@stomp/stompjs';
-import { BrokerDestination, type BrokerStatsPayload } from '@stomping-ground/protocol';
+import { BrokerDestination, type BrokerStatsPayload, STOMP_SUBPROTOCOLS } from '@stomping-ground/protocol';
 import { parseStatsPayload } from './stats-payload';
-import { STOMP_SUBPROTOCOLS } from './ws-url';
 
 export type FeedState = 'connecting' | 'connected' | 'reconnecting';
 

@@ -1,7 +1,7 @@
+import { webSocketUrl } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
 import { bannerLines } from '../dev-banner';
 import { formatCount, parseStatsPayload } from '../src/stats-payload';
-import { webSocketUrl } from '../src/ws-url';
 
 describe('parseStatsPayload', () => {
   const good = { sessions: 3, connections: 4, messagesInPerSecond: 120, messagesOutPerSecond: 900, at: 1 };

@@ -15,9 +15,8 @@
 import { Client, type IFrame, type IMessage, type StompSubscription, TickerStrategy } from '@stomp/stompjs';
 import type { InspectorSink } from '@stomping-ground/inspector';
 import { inspectWebSocket } from '@stomping-ground/inspector';
-import { negotiateHeartBeat, parseHeartBeat } from '@stomping-ground/protocol';
+import { negotiateHeartBeat, parseHeartBeat, STOMP_SUBPROTOCOLS } from '@stomping-ground/protocol';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
-import { STOMP_SUBPROTOCOLS } from './ws-url';
 
 export const ConnectionState = {
   /** Opening the WebSocket and waiting for CONNECTED. */

@@ -1,3 +1,4 @@
+import { webSocketUrl } from '@stomping-ground/protocol';
 /**
  * The ticker page: builds each panel, opens the STOMP connection, and routes what arrives to the
  * panels. State lives in small pure reducers (blotter-state, market-state, portfolio-state); the
@@ -23,7 +24,6 @@ import { markToMarket } from './portfolio-state';
 import { createQuoteBoard } from './quote-board';
 import { createStatusBar } from './status';
 import { createTape } from './tape';
-import { webSocketUrl } from './ws-url';
 
 const storage = (() => {
   try {

@@ -1,6 +1,6 @@
+import { webSocketUrl } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
 import { LOGIN_STORAGE_KEY, loadLogin, normalizeLogin, randomGuestName, saveLogin } from '../src/login';
-import { webSocketUrl } from '../src/ws-url';
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const values = new Map(Object.entries(initial));

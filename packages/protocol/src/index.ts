@@ -71,6 +71,7 @@ export {
   HEARTBEAT,
   HEARTBEAT_BYTES,
 } from './encoder';
+export { type PageOrigin, STOMP_WEBSOCKET_PATH, webSocketUrl } from './endpoint';
 export { isStompError, StompError, StompErrorCode, type StompErrorDetails } from './errors';
 export { escapeHeader, escapesHeaders, unescapeHeader } from './escape';
 export {

@@ -10,7 +10,7 @@
  *   so a frame split across messages and several frames in one message both work.
  */
 import websocket from '@fastify/websocket';
-import { chooseSubprotocol, versionOfSubprotocol } from '@stomping-ground/protocol';
+import { chooseSubprotocol, STOMP_WEBSOCKET_PATH, versionOfSubprotocol } from '@stomping-ground/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
@@ -69,7 +69,7 @@ const websocketPlugin: FastifyPluginAsync = async (app) => {
     }
   };
 
-  app.get('/ws', { websocket: true, preValidation: checkOrigin }, (socket, request) => {
+  app.get(STOMP_WEBSOCKET_PATH, { websocket: true, preValidation: checkOrigin }, (socket, request) => {
     const subprotocolVersion = socket.protocol === '' ? undefined : versionOfSubprotocol(socket.protocol);
     const connection = broker.connect(webSocketTransport(socket), {
       kind: 'ws',
