@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerConfig } from './config';
 import brokerPlugin from './plugins/broker';
+import clusterPlugin from './plugins/cluster';
 import brokerStatsPlugin from './plugins/broker-stats';
 import gamePlugin from './plugins/game';
 import healthPlugin from './plugins/health';
@@ -31,6 +32,7 @@ export async function buildApp(
   });
   app.decorate('config', config);
   await app.register(metricsPlugin);
+  await app.register(clusterPlugin);
   await app.register(brokerPlugin);
   await app.register(brokerStatsPlugin);
   await app.register(marketPlugin);

@@ -39,6 +39,9 @@ const schema = {
     GAME_MIN_PLAYERS: { type: 'integer', minimum: 0, maximum: 250, default: 4 },
     GAME_RESUME_GRACE_MS: { type: 'integer', minimum: 0, maximum: 3_600_000, default: 15_000 },
     GAME_MAX_ROOMS: { type: 'integer', minimum: 1, maximum: 10_000, default: 100 },
+    REDIS_URL: { type: 'string', pattern: '^(rediss?://.*)?$', default: '' },
+    REDIS_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', default: 'sg' },
+    CLUSTER_NODE_ID: { type: 'string', pattern: '^[A-Za-z0-9_.-]*$', default: '' },
   },
 } as const;
 
@@ -63,6 +66,9 @@ interface RawEnv {
   GAME_MIN_PLAYERS: number;
   GAME_RESUME_GRACE_MS: number;
   GAME_MAX_ROOMS: number;
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+  CLUSTER_NODE_ID: string;
 }
 
 export interface ServerConfig {
@@ -96,6 +102,15 @@ export interface ServerConfig {
     readonly resumeGraceMs: number;
     readonly maxRooms: number;
   };
+  /**
+   * Cluster mode: `null` (the default) runs one node on its own; with `REDIS_URL` set, every node
+   * sharing the Redis and the prefix acts as one broker. `nodeId` is generated when not given.
+   */
+  readonly cluster: {
+    readonly redisUrl: string;
+    readonly prefix: string;
+    readonly nodeId: string | undefined;
+  } | null;
 }
 
 /** The dev servers' origins (the game, the ticker, the landing page), allowed unless `ALLOWED_ORIGINS` says otherwise. */
@@ -156,6 +171,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       resumeGraceMs: raw.GAME_RESUME_GRACE_MS,
       maxRooms: raw.GAME_MAX_ROOMS,
     },
+    cluster:
+      raw.REDIS_URL === ''
+        ? null
+        : { redisUrl: raw.REDIS_URL, prefix: raw.REDIS_PREFIX, nodeId: raw.CLUSTER_NODE_ID || undefined },
   };
 }
 

@@ -1,5 +1,6 @@
 /** Decorators the plugins add, declared in one place. */
 
+import type { ClusterNode } from './cluster/node';
 import type { ServerConfig } from './config';
 import type { Broker } from './core/broker';
 import type { BrokerMetrics } from './plugins/metrics';
@@ -11,6 +12,8 @@ import type { StompTcpListener } from './transports/tcp';
 declare module 'fastify' {
   interface FastifyInstance {
     readonly config: ServerConfig;
+    /** This process as a cluster node (`REDIS_URL` set), or `null` when it runs on its own. */
+    readonly cluster: ClusterNode | null;
     readonly broker: Broker;
     readonly brokerMetrics: BrokerMetrics;
     /** Publishes the broker's own stats on `/topic/broker/stats` once a second. */

@@ -10,6 +10,7 @@ const healthPlugin: FastifyPluginAsync = async (app) => {
       status: stats.shuttingDown ? 'shutting-down' : 'ok',
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       sessions: stats.sessions,
+      ...(app.cluster === null ? {} : { cluster: app.cluster.stats() }),
     };
     return reply.code(stats.shuttingDown ? 503 : 200).send(body);
   });

@@ -21,6 +21,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     // Alive but light: every test server runs the simulation, most with nobody watching.
     market: { enabled: true, updatesPerSecond: 20 },
     game: { enabled: true, roomCapacity: 8, minPlayers: 4, resumeGraceMs: 15_000, maxRooms: 100 },
+    cluster: null,
     ...overrides,
   };
 }

@@ -62,6 +62,26 @@ export class ServerProcess {
     throw new Error(`the server did not answer /healthz within 20 s:\n${this.output}`);
   }
 
+  /** Whether the process is running. */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** What the process wrote to stdout and stderr so far. */
+  get log(): string {
+    return this.output;
+  }
+
+  /** SIGKILL: the process dies at once, as in a crash or an out-of-memory kill. Nothing is handed over. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+    this.child = undefined;
+  }
+
   /** SIGTERM, as a deploy would: sessions are told and closed, then the process exits. */
   async stop(): Promise<void> {
     const child = this.child;

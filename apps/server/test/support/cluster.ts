@@ -1,0 +1,69 @@
+/**
+ * Several real server processes sharing the real Redis at 127.0.0.1:6379 (or `TEST_REDIS_URL`):
+ * a cluster for a test. Each cluster gets its own key prefix, so test files running side by side
+ * never see each other's topics, queues or leases, and its keys are deleted afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { freePort, ServerProcess } from './server-process';
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestCluster {
+  readonly prefix: string;
+  readonly nodes: ServerProcess[];
+  /** `ws://127.0.0.1:PORT/ws` of node `index`. */
+  wsUrl(index: number): string;
+  /** A command connection to the same Redis, for looking at what the cluster keeps there. */
+  readonly redis: Redis;
+  /** Starts another node on the same Redis and prefix; returns its index. */
+  addNode(env?: Record<string, string>): Promise<number>;
+  /** Stops every node (SIGTERM), deletes the cluster's keys, closes the Redis connection. */
+  close(): Promise<void>;
+}
+
+export async function startCluster(count: number, env: Record<string, string> = {}): Promise<TestCluster> {
+  const prefix = `test-${randomBytes(4).toString('hex')}`;
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  const nodes: ServerProcess[] = [];
+  const addNode = async (extra: Record<string, string> = {}): Promise<number> => {
+    const index = nodes.length;
+    const node = new ServerProcess(await freePort(), {
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      CLUSTER_NODE_ID: `node-${index}`,
+      STOMP_HEARTBEAT: '0,0',
+      MARKET_UPDATES_PER_SECOND: '0',
+      ...env,
+      ...extra,
+    });
+    nodes.push(node);
+    await node.start();
+    return index;
+  };
+  try {
+    for (let i = 0; i < count; i++) await addNode();
+  } catch (error) {
+    await Promise.all(nodes.map((node) => node.kill()));
+    await redis.quit();
+    throw error;
+  }
+  return {
+    prefix,
+    nodes,
+    redis,
+    wsUrl: (index) => `ws://127.0.0.1:${nodes[index]!.port}/ws`,
+    addNode,
+    async close() {
+      await Promise.all(nodes.map((node) => node.stop()));
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+      await redis.quit();
+    },
+  };
+}
