@@ -5,8 +5,8 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerConfig } from './config';
 import brokerPlugin from './plugins/broker';
-import clusterPlugin from './plugins/cluster';
 import brokerStatsPlugin from './plugins/broker-stats';
+import clusterPlugin from './plugins/cluster';
 import gamePlugin from './plugins/game';
 import healthPlugin from './plugins/health';
 import lessonsPlugin from './plugins/lessons';
