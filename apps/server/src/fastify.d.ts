@@ -1,5 +1,6 @@
 /** Decorators the plugins add, declared in one place. */
 
+import type { ClusterBus } from './cluster/bus';
 import type { ClusterNode } from './cluster/node';
 import type { ServerConfig } from './config';
 import type { Broker } from './core/broker';
@@ -15,6 +16,8 @@ declare module 'fastify' {
     /** This process as a cluster node (`REDIS_URL` set), or `null` when it runs on its own. */
     readonly cluster: ClusterNode | null;
     readonly broker: Broker;
+    /** How the broker's messages cross nodes, or `null` on a node on its own. */
+    readonly clusterBus: ClusterBus | null;
     readonly brokerMetrics: BrokerMetrics;
     /** Publishes the broker's own stats on `/topic/broker/stats` once a second. */
     readonly brokerStats: BrokerStatsService;

@@ -53,7 +53,15 @@ export class Broker {
   constructor(options: BrokerOptions = {}) {
     this.options = resolveOptions(options);
     this.clock = new HeartbeatClock(this.options.timerResolutionMs, () => this.options.clock.now());
-    this.router = new Router(this.options.limits);
+    const link = this.options.cluster;
+    this.router = new Router(this.options.limits, link);
+    link?.attach({
+      deliverTopic: (message) => this.router.deliverTopic(message),
+      deliverUser: (login, message) => this.router.deliverUser(login, message),
+      localQueue: (name) => this.router.localQueue(name),
+      observer: this.options.observer,
+      maxQueueDepth: this.options.limits.maxQueueDepth,
+    });
     this.host = {
       options: this.options,
       router: this.router,
@@ -99,8 +107,35 @@ export class Broker {
       own(body),
     );
     this.totals.messagesIn++;
-    if (parsed.kind === DestinationKind.TOPIC) this.router.publishTopic(message);
-    else this.router.sendToQueue(message);
+    if (parsed.kind === DestinationKind.TOPIC) {
+      this.router.publishTopic(message);
+      return;
+    }
+    // In a cluster the queue is in Redis and storing it takes a round trip: nobody waits here, so
+    // a failure is logged and counted rather than thrown.
+    this.router.sendToQueue(message)?.catch((error: unknown) => {
+      this.options.observer.messageDropped('queue-unavailable');
+      this.options.logger.warn({ err: error, destination }, 'a published queue message was not stored');
+    });
+  }
+
+  /** Whether a session of this node subscribes to the topic now. */
+  hasLocalSubscribers(topic: string): boolean {
+    return this.router.hasTopicSubscribers(topic);
+  }
+
+  /**
+   * Publishes to a `/topic/…` for the subscribers of this node only, even in a cluster: for what
+   * is about this node itself (its own stats).
+   */
+  publishLocal(topic: string, body: Uint8Array | string, headers: Headers = []): void {
+    if (parseDestination(topic)?.kind !== DestinationKind.TOPIC) {
+      throw new RangeError(`publishLocal takes a /topic/… destination, got "${topic}"`);
+    }
+    this.totals.messagesIn++;
+    this.router.deliverTopic(
+      new OutboundMessage(topic, this.ids.nextMessageId(), forwardedHeaders(headers), own(body)),
+    );
   }
 
   /**
@@ -108,7 +143,8 @@ export class Broker {
    * reads costs little, but building the message may not: a service can skip that work.
    */
   hasSubscribers(topic: string): boolean {
-    return this.router.hasTopicSubscribers(topic);
+    // A cluster does not tell this node who reads elsewhere: assume somebody does.
+    return this.router.clustered || this.router.hasTopicSubscribers(topic);
   }
 
   /**

@@ -52,6 +52,8 @@ export const BrokerErrorCode = {
   SHUTTING_DOWN: 'STOMP_ERR_SHUTTING_DOWN',
   /** Something failed inside the server; the details are in the server log, not on the wire. */
   INTERNAL: 'STOMP_ERR_INTERNAL',
+  /** In a cluster, Redis could not be reached, so a message that must be stored there was not: send it again later. */
+  UNAVAILABLE: 'STOMP_ERR_UNAVAILABLE',
 } as const;
 
 export type BrokerErrorCode = (typeof BrokerErrorCode)[keyof typeof BrokerErrorCode];
@@ -108,6 +110,7 @@ const CLOSE_CODE_BY_BROKER_CODE: Readonly<Record<BrokerErrorCode, CloseCode>> = 
   STOMP_ERR_HEARTBEAT_TIMEOUT: CloseCode.PROTOCOL_ERROR,
   STOMP_ERR_SHUTTING_DOWN: CloseCode.GOING_AWAY,
   STOMP_ERR_INTERNAL: CloseCode.SERVER_ERROR,
+  STOMP_ERR_UNAVAILABLE: CloseCode.TRY_AGAIN_LATER,
 };
 
 /** Codec faults about size close with 1009 ("message too big"); every other codec fault is a protocol error. */

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_DECODER_LIMITS, type DecoderLimits, type HeartBeat } from '@stomping-ground/protocol';
 import { type Authenticator, demoAuthenticator } from './auth';
+import type { ClusterLink } from './cluster-link';
 import { DEFAULT_DESTINATION_RULES, type DestinationRule, SlowConsumerPolicy } from './destinations';
 import { type Logger, silentLogger } from './logger';
 import { type BrokerObserver, silentObserver } from './observer';
@@ -68,6 +69,8 @@ export interface BrokerOptions {
   readonly logger?: Logger;
   /** Default: `performance.now()`. */
   readonly clock?: Clock;
+  /** Several brokers acting as one (see `ClusterLink`). Default: none, this broker is on its own. */
+  readonly cluster?: ClusterLink | undefined;
 }
 
 export interface ResolvedOptions {
@@ -84,6 +87,7 @@ export interface ResolvedOptions {
   readonly observer: BrokerObserver;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly cluster: ClusterLink | undefined;
 }
 
 const KiB = 1024;
@@ -175,6 +179,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     observer: options.observer ?? silentObserver,
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? performanceClock,
+    cluster: options.cluster,
   };
 }
 

@@ -5,9 +5,17 @@
  *
  * Messages that come back (a NACK, or their subscriber left before acknowledging them) are
  * redelivered before new ones, flagged `redelivered:true`, preferably to another subscriber.
+ *
+ * In a cluster the messages live in the cluster's queue (see `ClusterLink`): this queue holds only
+ * what the link took for the consumers here, tells the link when they could take more, when a
+ * delivery is consumed, and hands back what no local consumer is left to take.
  */
+import type { ClusterLink } from './cluster-link';
 import type { OutboundMessage } from './message';
-import type { Subscription } from './subscription';
+import { AckMode, type Subscription } from './subscription';
+
+/** What one `auto` consumer counts for when the queue asks a cluster for more. */
+const AUTO_CONSUMER_SLOTS = 16;
 
 interface Entry {
   readonly message: OutboundMessage;
@@ -19,6 +27,7 @@ interface Entry {
 export interface QueueLimits {
   readonly maxQueueDepth: number;
   readonly maxQueueBytes: number;
+  readonly maxUnackedPerSubscription: number;
 }
 
 export class Queue {
@@ -30,10 +39,12 @@ export class Queue {
   private pending: Entry[] = [];
   private pendingHead = 0;
   private retainedBytes = 0;
+  private readonly link: ClusterLink | undefined;
 
-  constructor(name: string, limits: QueueLimits) {
+  constructor(name: string, limits: QueueLimits, link?: ClusterLink) {
     this.name = name;
     this.limits = limits;
+    this.link = link;
   }
 
   /** Messages waiting for a consumer. */
@@ -74,7 +85,7 @@ export class Queue {
     if (this.depth === 0) {
       const consumer = this.pick(undefined);
       if (consumer !== undefined) {
-        consumer.owner.deliver(consumer, message, false);
+        this.hand(consumer, message, false);
         return true;
       }
     }
@@ -83,6 +94,48 @@ export class Queue {
     this.retainedBytes += message.body.length;
     this.dispatch();
     return true;
+  }
+
+  /** Messages a cluster took for the consumers here: they skip the limits, as the link takes only what fits. */
+  accept(message: OutboundMessage, redelivered: boolean): void {
+    this.pending.push({ message, redelivered, avoid: undefined });
+    this.retainedBytes += message.body.length;
+    this.dispatch();
+  }
+
+  /** Deliveries a client acknowledged (ACK, or NACK-free settling of `client` mode). */
+  acknowledged(messages: readonly OutboundMessage[]): void {
+    if (this.link !== undefined && messages.length > 0) this.link.queueConsumed(this, messages);
+  }
+
+  /**
+   * How many more messages the consumers here could take now: each one's free prefetch window
+   * (a fixed batch for `auto` ones), less what already waits. A cluster takes no more than this.
+   */
+  room(): number {
+    let slots = 0;
+    for (const consumer of this.consumers) {
+      if (!consumer.owner.canTake(consumer)) continue;
+      slots +=
+        consumer.ack === AckMode.AUTO
+          ? AUTO_CONSUMER_SLOTS
+          : this.limits.maxUnackedPerSubscription - consumer.unacked.size;
+    }
+    return Math.max(0, slots - this.depth);
+  }
+
+  /** In a cluster, when the last local consumer has gone: what waits here goes back to the cluster. */
+  releaseIfOrphaned(): void {
+    if (this.link === undefined || this.consumers.length > 0 || this.depth === 0) return;
+    const messages = [
+      ...this.redeliveries.map((entry) => entry.message),
+      ...this.pending.slice(this.pendingHead).map((entry) => entry.message),
+    ];
+    this.redeliveries.length = 0;
+    this.pending = [];
+    this.pendingHead = 0;
+    this.retainedBytes = 0;
+    this.link.queueReleased(this, messages);
   }
 
   /** Messages a subscriber gave back, oldest first: they go out again before anything new. */
@@ -114,8 +167,16 @@ export class Queue {
       if (consumer === undefined) return;
       this.shift();
       this.retainedBytes -= entry.message.body.length;
-      consumer.owner.deliver(consumer, entry.message, entry.redelivered);
+      this.hand(consumer, entry.message, entry.redelivered);
     }
+    // Everything here is out: a cluster may have more for these consumers.
+    if (this.link !== undefined && this.consumers.length > 0) this.link.queueDemand(this);
+  }
+
+  private hand(consumer: Subscription, message: OutboundMessage, redelivered: boolean): void {
+    consumer.owner.deliver(consumer, message, redelivered);
+    // STOMP 1.2, "SUBSCRIBE ack Header": in `auto` mode a message is consumed once sent.
+    if (this.link !== undefined && consumer.ack === AckMode.AUTO) this.link.queueConsumed(this, [message]);
   }
 
   private peek(): Entry | undefined {

@@ -5,6 +5,7 @@
  * (competing consumers). A user subscription is filed under its login and destination together, so
  * a message for one login can never reach another's subscription.
  */
+import type { ClusterLink } from './cluster-link';
 import { DestinationKind, userRouteKey } from './destinations';
 import { BrokerError, BrokerErrorCode } from './errors';
 import type { OutboundMessage } from './message';
@@ -29,10 +30,19 @@ export class Router {
   private readonly topics = new Map<string, Set<Subscription>>();
   private readonly users = new Map<string, Set<Subscription>>();
   private readonly queues = new Map<string, Queue>();
+  /** Local subscriptions to user destinations, per login: a login is watched in the cluster while it has any. */
+  private readonly userLogins = new Map<string, number>();
   private subscriptions = 0;
+  private readonly link: ClusterLink | undefined;
 
-  constructor(limits: RouterLimits) {
+  constructor(limits: RouterLimits, link?: ClusterLink) {
     this.limits = limits;
+    this.link = link;
+  }
+
+  /** Whether messages flow through a cluster. */
+  get clustered(): boolean {
+    return this.link !== undefined;
   }
 
   get subscriptionCount(): number {
@@ -51,26 +61,38 @@ export class Router {
     return this.queues.size;
   }
 
-  /** Files a subscription; a queue subscription at once receives what the queue holds. */
-  add(subscription: Subscription): void {
+  /**
+   * Files a subscription; a queue subscription at once receives what the queue holds. In a cluster,
+   * returns a promise when the subscription is the first here to its topic or its login's user
+   * destinations: it resolves once other nodes' messages for it reach this node.
+   */
+  add(subscription: Subscription): Promise<void> | undefined {
+    let watched: Promise<void> | undefined;
     switch (subscription.destination.kind) {
       case DestinationKind.TOPIC:
-        addTo(this.topics, subscription.routeKey, subscription);
+        if (addTo(this.topics, subscription.routeKey, subscription))
+          watched = this.link?.watchTopic(subscription.routeKey);
         break;
-      case DestinationKind.USER:
+      case DestinationKind.USER: {
         addTo(this.users, subscription.routeKey, subscription);
+        const owner = loginOf(subscription.routeKey);
+        const count = this.userLogins.get(owner) ?? 0;
+        this.userLogins.set(owner, count + 1);
+        if (count === 0) watched = this.link?.watchUser(owner);
         break;
+      }
       case DestinationKind.QUEUE: {
         const queue = this.queueFor(subscription.routeKey);
         subscription.queue = queue;
         this.subscriptions++;
         queue.addConsumer(subscription);
-        return;
+        return undefined;
       }
       case DestinationKind.APP:
         throw new Error('app destinations have no subscribers');
     }
     this.subscriptions++;
+    return watched;
   }
 
   /** Unfiles a subscription; whatever it held unacknowledged from a queue goes back to that queue. */
@@ -78,10 +100,24 @@ export class Router {
     this.subscriptions--;
     const queue = subscription.queue;
     if (queue === undefined) {
-      const map = subscription.destination.kind === DestinationKind.USER ? this.users : this.topics;
+      const isUser = subscription.destination.kind === DestinationKind.USER;
+      const map = isUser ? this.users : this.topics;
       const set = map.get(subscription.routeKey);
-      set?.delete(subscription);
-      if (set?.size === 0) map.delete(subscription.routeKey);
+      if (set === undefined || !set.delete(subscription)) return;
+      if (set.size === 0) {
+        map.delete(subscription.routeKey);
+        if (!isUser) this.link?.unwatchTopic(subscription.routeKey);
+      }
+      if (isUser) {
+        const login = loginOf(subscription.routeKey);
+        const count = (this.userLogins.get(login) ?? 1) - 1;
+        if (count > 0) {
+          this.userLogins.set(login, count);
+        } else {
+          this.userLogins.delete(login);
+          this.link?.unwatchUser(login);
+        }
+      }
       return;
     }
     queue.removeConsumer(subscription);
@@ -91,6 +127,7 @@ export class Router {
         unacked.map((delivery) => delivery.message),
         subscription,
       );
+    queue.releaseIfOrphaned();
     if (queue.isUnused) this.queues.delete(queue.name);
   }
 
@@ -99,25 +136,52 @@ export class Router {
     return this.topics.has(destination);
   }
 
-  /** Every subscriber of the topic gets the message. */
+  /** Every subscriber of the topic gets the message, on this node and (in a cluster) on the others. */
   publishTopic(message: OutboundMessage): void {
+    this.deliverTopic(message);
+    this.link?.publishTopic(message);
+  }
+
+  /** Every subscriber of the topic on this node gets the message. */
+  deliverTopic(message: OutboundMessage): void {
     const subscribers = this.topics.get(message.destination);
     if (subscribers === undefined) return;
     for (const subscription of subscribers) subscription.owner.offer(subscription, message);
   }
 
-  /** Every subscription of `login` to the message's user destination gets it; false when there is none. */
+  /**
+   * Every subscription of `login` to the message's user destination gets it, on this node and (in a
+   * cluster) on the others. Returns whether one here took it; in a cluster the link counts a message
+   * nobody anywhere took.
+   */
   publishUser(login: string, message: OutboundMessage): boolean {
+    const delivered = this.deliverUser(login, message);
+    this.link?.publishUser(login, message, delivered);
+    return delivered || this.link !== undefined;
+  }
+
+  /** Every subscription of `login` on this node to the message's user destination gets it; false when there is none. */
+  deliverUser(login: string, message: OutboundMessage): boolean {
     const subscribers = this.users.get(userRouteKey(login, message.destination));
     if (subscribers === undefined) return false;
     for (const subscription of subscribers) subscription.owner.offer(subscription, message);
     return true;
   }
 
-  /** One consumer of the queue gets the message, or the queue keeps it. Throws `STOMP_ERR_LIMIT` when full. */
-  sendToQueue(message: OutboundMessage): void {
+  /** The queue of that name while it exists here. */
+  localQueue(name: string): Queue | undefined {
+    return this.queues.get(name);
+  }
+
+  /**
+   * One consumer of the queue gets the message, or the queue keeps it. Throws `STOMP_ERR_LIMIT` when
+   * full. In a cluster the message goes to the cluster's queue instead: the returned promise
+   * resolves once it is stored there, and rejects with `STOMP_ERR_LIMIT` when it is full.
+   */
+  sendToQueue(message: OutboundMessage): Promise<void> | undefined {
+    if (this.link !== undefined) return this.link.enqueue(message);
     const queue = this.queueFor(message.destination);
-    if (queue.enqueue(message)) return;
+    if (queue.enqueue(message)) return undefined;
     if (queue.isUnused) this.queues.delete(queue.name);
     throw new BrokerError(BrokerErrorCode.LIMIT, `queue ${message.destination} is full`, {
       detail: `queue ${message.destination} already holds ${queue.depth} messages (${queue.bytes} bytes) that no consumer can take; the limits are ${this.limits.maxQueueDepth} messages and ${this.limits.maxQueueBytes} bytes`,
@@ -126,6 +190,8 @@ export class Router {
 
   /** Throws `STOMP_ERR_LIMIT` unless every queue could keep what a transaction is about to send it. */
   assertRoom(sends: ReadonlyMap<string, { count: number; bytes: number }>): void {
+    // In a cluster the queues live there: each SEND is checked as it is stored.
+    if (this.link !== undefined) return;
     let newQueues = 0;
     for (const [name, { count, bytes }] of sends) {
       const queue = this.queues.get(name);
@@ -156,7 +222,7 @@ export class Router {
     let queue = this.queues.get(name);
     if (queue === undefined) {
       if (this.queues.size >= this.limits.maxQueues) throw this.tooManyQueues();
-      queue = new Queue(name, this.limits);
+      queue = new Queue(name, this.limits, this.link);
       this.queues.set(name, queue);
     }
     return queue;
@@ -167,11 +233,19 @@ export class Router {
   }
 }
 
-function addTo(map: Map<string, Set<Subscription>>, key: string, subscription: Subscription): void {
+/** Files the subscription; true when it is the first under its key. */
+function addTo(map: Map<string, Set<Subscription>>, key: string, subscription: Subscription): boolean {
   let set = map.get(key);
+  const first = set === undefined;
   if (set === undefined) {
     set = new Set();
     map.set(key, set);
   }
   set.add(subscription);
+  return first;
+}
+
+/** The login part of a user route key (see `userRouteKey`). */
+function loginOf(routeKey: string): string {
+  return routeKey.slice(0, routeKey.indexOf('\u0000'));
 }

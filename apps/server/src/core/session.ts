@@ -391,22 +391,33 @@ export class Session implements SubscriptionOwner, Tickable {
       return;
     }
     this.host.totals.messagesIn++;
+    const receipt = getHeader(frame.headers, 'receipt');
     if (handler !== undefined) {
-      this.runHandler(handler, this.appMessage(name, headers, body), getHeader(frame.headers, 'receipt'));
+      this.runHandler(handler, this.appMessage(name, headers, body), receipt);
     } else {
-      this.route(destination, headers, body);
+      this.route(destination, headers, body, receipt);
     }
   }
 
-  private route(destination: Destination, headers: Headers, body: Uint8Array): void {
+  private route(
+    destination: Destination,
+    headers: Headers,
+    body: Uint8Array,
+    receipt: string | undefined,
+  ): void {
     const message = new OutboundMessage(destination.name, this.host.ids.nextMessageId(), headers, body);
     switch (destination.kind) {
       case DestinationKind.TOPIC:
         this.host.router.publishTopic(message);
         return;
-      case DestinationKind.QUEUE:
-        this.host.router.sendToQueue(message);
+      case DestinationKind.QUEUE: {
+        // In a cluster the message is stored in Redis first: the RECEIPT (this one and every later
+        // one, STOMP being a stream) waits until it is, so a receipted message survives any one node.
+        const stored = this.host.router.sendToQueue(message);
+        if (stored !== undefined)
+          this.receipts.hold(stored.catch((error: unknown) => this.fail(error, receipt)));
         return;
+      }
       case DestinationKind.USER:
         // Only reachable when a rule lets clients send to /user/: it resolves to the sender's own login.
         if (!this.host.router.publishUser(this.login!, message))
@@ -522,12 +533,15 @@ export class Session implements SubscriptionOwner, Tickable {
       subscriptionLine: `subscription:${this.version === '1.0' ? id : escapeHeader(id, this.version)}\n`,
     });
     this.subscriptions.set(id, subscription);
+    let watched: Promise<void> | undefined;
     try {
-      this.host.router.add(subscription);
+      watched = this.host.router.add(subscription);
     } catch (error) {
       this.subscriptions.delete(id);
       throw error;
     }
+    // In a cluster the RECEIPT waits until other nodes' messages for it reach this node.
+    if (watched !== undefined) this.receipts.hold(watched);
     // Nothing can be published between `add` and here (one synchronous turn), so the snapshot is
     // the subscription's first MESSAGE, and every later publish comes after it. It goes through
     // `offer` like any topic message, so the destination's slow-consumer policy applies to it too.
@@ -621,12 +635,11 @@ export class Session implements SubscriptionOwner, Tickable {
     for (const delivery of settled) this.ackIndex.delete(delivery.key);
     const queue = subscription.queue;
     if (queue !== undefined) {
+      const messages = settled.map((delivery) => delivery.message);
       if (nack && settled.length > 0) {
-        queue.requeue(
-          settled.map((delivery) => delivery.message),
-          subscription,
-        );
+        queue.requeue(messages, subscription);
       } else {
+        queue.acknowledged(messages);
         queue.dispatch();
       }
     }
@@ -664,7 +677,7 @@ export class Session implements SubscriptionOwner, Tickable {
         const { destination, headers, body } = action;
         const handler = handlers.get(destination.name);
         if (handler === undefined) {
-          this.route(destination, headers, body);
+          this.route(destination, headers, body, getHeader(frame.headers, 'receipt'));
         } else {
           const batch = batches.get(handler) ?? [];
           batch.push(this.appMessage(destination.name, headers, body));

@@ -48,5 +48,7 @@ export const CloseCode = {
   POLICY_VIOLATION: 1008,
   TOO_BIG: 1009,
   SERVER_ERROR: 1011,
+  /** RFC 6455 registry: "Try Again Later", a temporary condition. */
+  TRY_AGAIN_LATER: 1013,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -9,14 +9,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { ClusterBus } from '../cluster/bus';
 import type { Broker, BrokerObserver } from '../core/broker';
 
 export interface BrokerMetrics {
   readonly registry: Registry;
   /** Handed to the broker at construction. */
   readonly observer: BrokerObserver;
-  /** Connects the scrape-time gauges to the broker once it exists. */
-  watch(broker: Broker): void;
+  /** Connects the scrape-time gauges to the broker once it exists, and to its cluster bus if any. */
+  watch(broker: Broker, bus?: ClusterBus | null): void;
 }
 
 export function createBrokerMetrics(): BrokerMetrics {
@@ -124,6 +125,76 @@ export function createBrokerMetrics(): BrokerMetrics {
     },
   });
 
+  let bus: ClusterBus | null = null;
+  const node = () => bus?.node.stats();
+  /** A counter whose value is read at scrape time from running totals. */
+  const totals = (
+    name: string,
+    help: string,
+    label: string,
+    read: () => Record<string, number> | undefined,
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [key, value] of Object.entries(read() ?? {})) this.inc({ [label]: key }, value);
+      },
+    });
+  new Gauge({
+    name: 'stomp_cluster_up',
+    help: 'Cluster mode: 1 while this node reaches Redis, 0 while it serves only its own clients (absent on a node on its own)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const current = node();
+      if (current) this.set(current.status === 'up' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'stomp_cluster_roles',
+    help: 'Cluster roles (leases) this node holds: 1 per role',
+    labelNames: ['role'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const role of node()?.roles ?? []) this.set({ role }, 1);
+    },
+  });
+  totals('stomp_cluster_reconnects_total', 'Reconnections to Redis', 'connection', () => {
+    const current = node();
+    return current && { redis: current.reconnects };
+  });
+  totals(
+    'stomp_cluster_dropped_total',
+    'Messages or commands lost to a Redis fault, by what was lost',
+    'what',
+    () => node()?.drops,
+  );
+  totals(
+    'stomp_cluster_messages_total',
+    'Topic and user messages crossing nodes, by direction',
+    'direction',
+    () => {
+      const current = bus?.stats();
+      return current && { published: current.published, received: current.received };
+    },
+  );
+  totals(
+    'stomp_cluster_queue_entries_total',
+    'Queue entries in Redis Streams, by what happened to them',
+    'event',
+    () => {
+      const queues = bus?.stats().queues;
+      if (!queues) return undefined;
+      const { waiting: _waiting, ...events } = queues;
+      return events;
+    },
+  );
+
   const observer: BrokerObserver = {
     frameIn(command, bytes) {
       framesIn.inc({ command });
@@ -153,8 +224,9 @@ export function createBrokerMetrics(): BrokerMetrics {
   return {
     registry,
     observer,
-    watch(target) {
+    watch(target, cluster) {
       broker = target;
+      bus = cluster ?? null;
     },
   };
 }

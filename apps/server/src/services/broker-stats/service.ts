@@ -56,8 +56,9 @@ export class BrokerStatsService {
     const elapsed = at - this.previous.at;
     this.latest = this.measure(at, stats, elapsed);
     this.previous = { at, messagesIn: stats.totals.messagesIn, messagesOut: stats.totals.messagesOut };
-    if (!stats.shuttingDown && this.broker.hasSubscribers(BrokerDestination.stats)) {
-      this.broker.publish(BrokerDestination.stats, JSON.stringify(this.latest), [...JSON_HEADERS]);
+    // The figures are this node's: in a cluster each node tells its own visitors about itself.
+    if (!stats.shuttingDown && this.broker.hasLocalSubscribers(BrokerDestination.stats)) {
+      this.broker.publishLocal(BrokerDestination.stats, JSON.stringify(this.latest), [...JSON_HEADERS]);
     }
     return this.latest;
   }

@@ -1,0 +1,177 @@
+/**
+ * The broker's cluster link on Redis (`ClusterLink`): what lets several nodes act as one broker.
+ *
+ * Topics and user destinations ride Redis pub/sub, one channel per topic (`<prefix>:t:<topic>`)
+ * and per login (`<prefix>:u:<login>`). A node subscribes to a channel while one of its sessions
+ * reads that topic or that login's user destinations, so it receives only what somebody here
+ * reads. Each node publishes on one connection, and Redis delivers a connection's messages in the
+ * order they were sent: per publisher, every subscriber everywhere sees the publish order. Pub/sub
+ * keeps nothing, as a topic promises nothing to whoever is not subscribed; what a Redis fault
+ * loses is counted (`ClusterNode.countDrop`).
+ *
+ * Queues are Redis Streams with one consumer group (see `queues.ts`).
+ */
+import type { ClusterDelivery, ClusterLink } from '../core/cluster-link';
+import type { Logger } from '../core/logger';
+import type { OutboundMessage } from '../core/message';
+import type { Queue } from '../core/queue';
+import { decodeEnvelope, encodeEnvelope } from './envelope';
+import type { ClusterNode } from './node';
+import { ClusterQueues } from './queues';
+
+/** How long a SUBSCRIBE's RECEIPT may wait for Redis to confirm the channel. */
+const WATCH_TIMEOUT_MS = 2000;
+
+export interface BusStats {
+  /** Messages handed to Redis for other nodes. */
+  readonly published: number;
+  /** Messages from other nodes delivered here. */
+  readonly received: number;
+  /** Topics and logins this node listens for. */
+  readonly watchedTopics: number;
+  readonly watchedLogins: number;
+  readonly queues: ReturnType<ClusterQueues['stats']>;
+}
+
+/** One channel this node listens on; the entry is replaced when the channel is watched again. */
+interface Watch {
+  readonly unsubscribe: Promise<() => void>;
+}
+
+export class ClusterBus implements ClusterLink {
+  readonly node: ClusterNode;
+  private readonly logger: Logger;
+  private delivery: ClusterDelivery | undefined;
+  private queues: ClusterQueues | undefined;
+  private readonly topics = new Map<string, Watch>();
+  private readonly logins = new Map<string, Watch>();
+  private published = 0;
+  private received = 0;
+
+  constructor(node: ClusterNode, logger: Logger) {
+    this.node = node;
+    this.logger = logger;
+  }
+
+  attach(delivery: ClusterDelivery): void {
+    this.delivery = delivery;
+    this.queues = new ClusterQueues(this.node, delivery, this.logger);
+  }
+
+  /** Starts the queues' wake-up listener and sweep. */
+  async start(): Promise<void> {
+    await this.queues?.start();
+  }
+
+  stop(): void {
+    this.queues?.stop();
+  }
+
+  stats(): BusStats {
+    return {
+      published: this.published,
+      received: this.received,
+      watchedTopics: this.topics.size,
+      watchedLogins: this.logins.size,
+      queues: this.queues!.stats(),
+    };
+  }
+
+  // ── Topics and user destinations ───────────────────────────────────────────────────────────────
+
+  publishTopic(message: OutboundMessage): void {
+    this.send(this.node.key('t', message.destination), message, 'topic');
+  }
+
+  publishUser(login: string, message: OutboundMessage, deliveredHere: boolean): void {
+    const sent = this.send(this.node.key('u', login), message, 'user');
+    if (sent === undefined || deliveredHere) return;
+    // Redis says how many nodes listen for the login; this node is one of them while it watches it.
+    const self = this.logins.has(login) ? 1 : 0;
+    void sent.then((listeners) => {
+      if (listeners >= 0 && listeners - self <= 0) this.delivery!.observer.messageDropped('no-subscriber');
+    });
+  }
+
+  watchTopic(destination: string): Promise<void> | undefined {
+    return this.watch(this.topics, destination, this.node.key('t', destination), (message) =>
+      this.delivery!.deliverTopic(message),
+    );
+  }
+
+  unwatchTopic(destination: string): void {
+    this.unwatch(this.topics, destination);
+  }
+
+  watchUser(login: string): Promise<void> | undefined {
+    return this.watch(this.logins, login, this.node.key('u', login), (message) => {
+      if (!this.delivery!.deliverUser(login, message))
+        this.delivery!.observer.messageDropped('no-subscriber');
+    });
+  }
+
+  unwatchUser(login: string): void {
+    this.unwatch(this.logins, login);
+  }
+
+  /** Publishes for the other nodes; undefined when Redis is away (the loss is counted). */
+  private send(channel: string, message: OutboundMessage, what: string): Promise<number> | undefined {
+    if (!this.node.isUp) {
+      this.node.countDrop(what);
+      return undefined;
+    }
+    this.published++;
+    return this.node.publish(channel, encodeEnvelope(this.node.id, message), what);
+  }
+
+  private watch(
+    watches: Map<string, Watch>,
+    name: string,
+    channel: string,
+    deliver: (message: OutboundMessage) => void,
+  ): Promise<void> {
+    const watch: Watch = {
+      unsubscribe: this.node.subscribe(channel, (payload) => {
+        // A watch replaced or dropped while Redis confirmed it must not deliver twice.
+        if (watches.get(name) !== watch) return;
+        const envelope = decodeEnvelope(payload);
+        if (envelope === undefined) {
+          this.node.countDrop('malformed');
+          return;
+        }
+        if (envelope.origin === this.node.id) return;
+        this.received++;
+        deliver(envelope.message);
+      }),
+    };
+    watches.set(name, watch);
+    const confirmed = watch.unsubscribe.then(() => undefined);
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, WATCH_TIMEOUT_MS).unref());
+    return Promise.race([confirmed, timeout]);
+  }
+
+  private unwatch(watches: Map<string, Watch>, name: string): void {
+    const watch = watches.get(name);
+    if (watch === undefined) return;
+    watches.delete(name);
+    void watch.unsubscribe.then((unsubscribe) => unsubscribe());
+  }
+
+  // ── Queues ─────────────────────────────────────────────────────────────────────────────────────
+
+  enqueue(message: OutboundMessage): Promise<void> {
+    return this.queues!.enqueue(message);
+  }
+
+  queueDemand(queue: Queue): void {
+    this.queues!.demand(queue.name);
+  }
+
+  queueConsumed(queue: Queue, messages: readonly OutboundMessage[]): void {
+    this.queues!.consumed(queue.name, messages);
+  }
+
+  queueReleased(queue: Queue, messages: readonly OutboundMessage[]): void {
+    this.queues!.released(queue.name, messages);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Three real server processes on the real Redis act as one broker: topics and user destinations
+ * reach every node, queues compete across nodes, and a node killed with SIGKILL loses nothing that
+ * was receipted.
+ */
+import { getHeader } from '@stomping-ground/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type TestCluster } from '../support/cluster';
+import { ClusterClients, eventually, messagesOf } from '../support/cluster-clients';
+import { sendWithReceipt, subscribe, text } from '../support/raw';
+
+let cluster: TestCluster;
+const clients = new ClusterClients();
+
+beforeAll(async () => {
+  cluster = await startCluster(3);
+}, 60_000);
+afterEach(() => clients.closeAll());
+afterAll(() => cluster?.close());
+
+describe('topics across nodes', () => {
+  it('delivers a SEND on one node to subscribers on every node, in publish order', async () => {
+    const subscribers = await Promise.all([0, 1, 2].map((index) => clients.client(cluster.wsUrl(index))));
+    await Promise.all(subscribers.map((probe) => subscribe(probe, 'prices', '/topic/cluster.order')));
+    const publisher = await clients.client(cluster.wsUrl(0));
+
+    const count = 200;
+    for (let i = 0; i < count; i++) {
+      publisher.send({ command: 'SEND', headers: [['destination', '/topic/cluster.order']], body: `${i}` });
+    }
+    for (const probe of subscribers) {
+      await eventually(() => messagesOf(probe).length >= count, 10_000, 'every message on every node');
+      expect(messagesOf(probe).map(text)).toEqual(Array.from({ length: count }, (_, i) => `${i}`));
+    }
+  });
+
+  it('keeps binary bodies and headers intact across nodes', async () => {
+    const subscriber = await clients.client(cluster.wsUrl(2));
+    await subscribe(subscriber, 'bin', '/topic/cluster.binary');
+    const publisher = await clients.client(cluster.wsUrl(1));
+    const body = new Uint8Array([0, 255, 1, 254, 0, 128]);
+    await sendWithReceipt(
+      publisher,
+      'SEND',
+      [
+        ['destination', '/topic/cluster.binary'],
+        ['content-type', 'application/octet-stream'],
+        ['x-trace', 'a:b\\c'],
+      ],
+      body,
+    );
+    await eventually(() => messagesOf(subscriber).length === 1, 5_000, 'the binary message');
+    const [message] = messagesOf(subscriber);
+    expect([...message!.body]).toEqual([...body]);
+    expect(getHeader(message!.headers, 'x-trace')).toBe('a:b\\c');
+    expect(getHeader(message!.headers, 'content-type')).toBe('application/octet-stream');
+  });
+
+  it('stops sending a topic to a node once its last subscriber there leaves', async () => {
+    const subscriber = await clients.client(cluster.wsUrl(1));
+    await subscribe(subscriber, 'gone', '/topic/cluster.unwatch');
+    await sendWithReceipt(subscriber, 'UNSUBSCRIBE', [['id', 'gone']]);
+    await eventually(
+      async () =>
+        (await cluster.redis.pubsub('NUMSUB', `${cluster.prefix}:t:/topic/cluster.unwatch`))[1] === 0,
+      5_000,
+      'the channel to have no subscriber',
+    );
+  });
+});
+
+describe('user destinations across nodes', () => {
+  it("reaches the login's sessions on every node, and nobody else", async () => {
+    const aliceHere = await clients.client(cluster.wsUrl(0), 'alice');
+    const aliceThere = await clients.client(cluster.wsUrl(2), 'alice');
+    const bobThere = await clients.client(cluster.wsUrl(2), 'bob');
+    for (const probe of [aliceHere, aliceThere, bobThere]) {
+      await subscribe(probe, 'orders', '/user/queue/orders');
+    }
+    // The market's snapshot of open orders comes first on each subscription; a refresh then sends
+    // the login's open orders from wherever the market runs to every session of the login.
+    const before = [aliceHere, aliceThere, bobThere].map((probe) => messagesOf(probe).length);
+    await sendWithReceipt(aliceHere, 'SEND', [['destination', '/app/market/refresh']], '');
+    await eventually(
+      () => messagesOf(aliceThere).length > before[1]! && messagesOf(aliceHere).length > before[0]!,
+      5_000,
+      "alice's refresh on both of her nodes",
+    );
+    expect(JSON.parse(text(messagesOf(aliceThere).at(-1)!))).toMatchObject({ type: 'open-orders' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(messagesOf(bobThere).length).toBe(before[2]);
+  });
+});
+
+describe('queues across nodes', () => {
+  it('gives each message to exactly one consumer, whichever node it is on', async () => {
+    const consumers = await Promise.all([1, 2].map((index) => clients.client(cluster.wsUrl(index))));
+    await Promise.all(consumers.map((probe) => subscribe(probe, 'work', '/queue/cluster.compete')));
+    const producer = await clients.client(cluster.wsUrl(0));
+    const count = 100;
+    for (let i = 0; i < count; i++) {
+      producer.send({ command: 'SEND', headers: [['destination', '/queue/cluster.compete']], body: `${i}` });
+    }
+    await sendWithReceipt(producer, 'SEND', [['destination', '/queue/cluster.compete']], 'last');
+    const all = () => consumers.flatMap((probe) => messagesOf(probe).map(text));
+    await eventually(() => all().length >= count + 1, 10_000, 'every queued message');
+    const bodies = all();
+    expect(new Set(bodies).size).toBe(bodies.length);
+    expect(bodies.length).toBe(count + 1);
+    // Round robin within a node, and both nodes read: each consumer got a share.
+    for (const probe of consumers) expect(messagesOf(probe).length).toBeGreaterThan(0);
+  });
+
+  it('keeps messages sent before anyone subscribes, and hands them to a consumer on another node', async () => {
+    const producer = await clients.client(cluster.wsUrl(0));
+    for (let i = 0; i < 5; i++) {
+      await sendWithReceipt(producer, 'SEND', [['destination', '/queue/cluster.kept']], `kept ${i}`);
+    }
+    const consumer = await clients.client(cluster.wsUrl(2));
+    await subscribe(consumer, 'late', '/queue/cluster.kept');
+    await eventually(() => messagesOf(consumer).length === 5, 5_000, 'the kept messages');
+    expect(messagesOf(consumer).map(text)).toEqual([0, 1, 2, 3, 4].map((i) => `kept ${i}`));
+  });
+
+  it('redelivers what a consumer leaves unacknowledged to a consumer on another node', async () => {
+    const holder = await clients.client(cluster.wsUrl(1));
+    await subscribe(holder, 'hold', '/queue/cluster.handback', 'client-individual');
+    const producer = await clients.client(cluster.wsUrl(0));
+    for (let i = 0; i < 3; i++) {
+      await sendWithReceipt(producer, 'SEND', [['destination', '/queue/cluster.handback']], `job ${i}`);
+    }
+    await eventually(() => messagesOf(holder).length === 3, 5_000, 'the holder to get all three');
+    const taker = await clients.client(cluster.wsUrl(2));
+    await subscribe(taker, 'take', '/queue/cluster.handback', 'client-individual');
+    // The holder leaves without acknowledging: its node hands the three back to the cluster.
+    await sendWithReceipt(holder, 'UNSUBSCRIBE', [['id', 'hold']]);
+    await eventually(() => messagesOf(taker).length === 3, 5_000, 'the three to move to the other node');
+    expect(messagesOf(taker).map(text).sort()).toEqual(['job 0', 'job 1', 'job 2']);
+    for (const message of messagesOf(taker)) expect(getHeader(message.headers, 'redelivered')).toBe('true');
+  });
+
+  it('loses nothing receipted when a node holding deliveries is killed with SIGKILL mid-stream', async () => {
+    const victim = await cluster.addNode();
+    const doomed = await clients.client(cluster.wsUrl(victim));
+    await subscribe(doomed, 'doomed', '/queue/cluster.sigkill', 'client-individual');
+    const survivor = await clients.client(cluster.wsUrl(2));
+    await subscribe(survivor, 'survivor', '/queue/cluster.sigkill', 'client-individual');
+    // The survivor acknowledges everything it gets; the doomed consumer never does.
+    const acked = new Set<string>();
+    const ackAll = () => {
+      for (const message of messagesOf(survivor)) {
+        const id = getHeader(message.headers, 'ack')!;
+        if (acked.has(id)) continue;
+        acked.add(id);
+        survivor.send({ command: 'ACK', headers: [['id', id]] });
+      }
+    };
+    const producer = await clients.client(cluster.wsUrl(0));
+    const receipted: string[] = [];
+    const total = 300;
+    for (let i = 0; i < total; i++) {
+      if (i === total / 2) {
+        await eventually(() => messagesOf(doomed).length > 0, 5_000, 'the doomed node to hold deliveries');
+        await cluster.nodes[victim]!.kill();
+      }
+      await sendWithReceipt(producer, 'SEND', [['destination', '/queue/cluster.sigkill']], `m${i}`);
+      receipted.push(`m${i}`);
+      ackAll();
+    }
+    const held = messagesOf(doomed).map(text);
+    expect(held.length).toBeGreaterThan(0);
+    // Within the presence expiry (3 s) and a sweep, the survivor's node claims what the dead one held.
+    const received = () => new Set(messagesOf(survivor).map(text));
+    await eventually(
+      () => {
+        ackAll();
+        return receipted.every((body) => received().has(body));
+      },
+      15_000,
+      'every receipted message at the survivor',
+    );
+    const redelivered = messagesOf(survivor).filter((m) => getHeader(m.headers, 'redelivered') === 'true');
+    expect(redelivered.map(text).sort()).toEqual(expect.arrayContaining(held.sort()));
+  }, 60_000);
+});
