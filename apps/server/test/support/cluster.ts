@@ -22,15 +22,21 @@ export interface TestCluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(count: number, env: Record<string, string> = {}): Promise<TestCluster> {
+export async function startCluster(
+  count: number,
+  env: Record<string, string> = {},
+  redisUrl = TEST_REDIS_URL,
+): Promise<TestCluster> {
   const prefix = `test-${randomBytes(4).toString('hex')}`;
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  // A test may take its Redis away: the failed reconnections are expected, not news.
+  redis.on('error', () => {});
   await redis.connect();
   const nodes: ServerProcess[] = [];
   const addNode = async (extra: Record<string, string> = {}): Promise<number> => {
     const index = nodes.length;
     const node = new ServerProcess(await freePort(), {
-      REDIS_URL: TEST_REDIS_URL,
+      REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       CLUSTER_NODE_ID: `node-${index}`,
       STOMP_HEARTBEAT: '0,0',
@@ -57,6 +63,10 @@ export async function startCluster(count: number, env: Record<string, string> = 
     addNode,
     async close() {
       await Promise.all(nodes.map((node) => node.stop()));
+      if (redis.status !== 'ready') {
+        redis.disconnect();
+        return;
+      }
       let cursor = '0';
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
