@@ -41,7 +41,7 @@ const schema = {
     GAME_MAX_ROOMS: { type: 'integer', minimum: 1, maximum: 10_000, default: 100 },
     REDIS_URL: { type: 'string', pattern: '^(rediss?://.*)?$', default: '' },
     REDIS_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', default: 'sg' },
-    CLUSTER_NODE_ID: { type: 'string', pattern: '^[A-Za-z0-9_.-]*$', default: '' },
+    CLUSTER_NODE_ID: { type: 'string', pattern: '^[A-Za-z0-9_.-]*$', maxLength: 128, default: '' },
   },
 } as const;
 

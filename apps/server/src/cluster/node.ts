@@ -40,7 +40,7 @@ export interface ClusterStats {
   readonly status: ClusterStatus;
   /** Milliseconds since the status last changed. */
   readonly sinceMs: number;
-  /** Reconnections made since start, over both connections. */
+  /** Connections to Redis lost and made again since start, over both connections. */
   readonly reconnects: number;
   /** Messages or commands lost to a Redis fault, by what was lost. */
   readonly drops: Readonly<Record<string, number>>;
@@ -73,10 +73,18 @@ export class ClusterNode {
   private currentStatus: ClusterStatus = 'down';
   private statusSince = Date.now();
   private closed = false;
+  /** Tells this process's presence apart from another process started with the same node id. */
+  private readonly instance = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private duplicateWarned = false;
+  private announced = false;
 
   constructor(options: ClusterNodeOptions) {
     this.prefix = options.prefix ?? 'sg';
     this.id = options.nodeId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    // The id travels in every cross-node envelope with a one-byte length.
+    if (this.id === '' || Buffer.byteLength(this.id) > 128) {
+      throw new RangeError(`a node id must be 1 to 128 bytes, got "${this.id}"`);
+    }
     this.presenceTtlMs = options.presenceTtlMs ?? 3000;
     this.logger = options.logger ?? silentLogger;
     const maxBackoffMs = options.maxBackoffMs ?? 2000;
@@ -92,12 +100,15 @@ export class ClusterNode {
     // The subscriber keeps its offline queue: a SUBSCRIBE made while Redis is away is sent on reconnect.
     this.subscriber = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
     for (const connection of [this.redis, this.subscriber]) {
-      connection.on('ready', () => this.updateStatus());
-      connection.on('close', () => this.updateStatus());
-      connection.on('reconnecting', () => {
-        this.reconnects++;
+      let connectedBefore = false;
+      connection.on('ready', () => {
+        // Counted when a lost connection is back, not per attempt.
+        if (connectedBefore) this.reconnects++;
+        connectedBefore = true;
         this.updateStatus();
       });
+      connection.on('close', () => this.updateStatus());
+      connection.on('reconnecting', () => this.updateStatus());
       // ioredis reports every failed attempt here; the status change is what matters, logged once.
       connection.on('error', (error: Error) => this.logger.debug({ err: error }, 'redis connection error'));
     }
@@ -242,7 +253,22 @@ export class ClusterNode {
   private async announce(): Promise<void> {
     if (this.closed || this.redis.status !== 'ready') return;
     try {
-      await this.redis.set(this.presenceKey(this.id), String(process.pid), 'PX', this.presenceTtlMs);
+      const previous = await this.redis.set(
+        this.presenceKey(this.id),
+        this.instance,
+        'PX',
+        this.presenceTtlMs,
+        'GET',
+      );
+      // Two live processes with one id would skip each other's messages and share queue deliveries.
+      if (previous !== null && previous !== this.instance && !this.duplicateWarned && this.announced) {
+        this.duplicateWarned = true;
+        this.logger.error(
+          { node: this.id, other: previous },
+          'another process announces the same node id: give every node its own CLUSTER_NODE_ID',
+        );
+      }
+      this.announced = true;
     } catch {
       // The status listeners report the fault; presence resumes with the connection.
     }

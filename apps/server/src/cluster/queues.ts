@@ -261,8 +261,12 @@ export class ClusterQueues {
           taken += entries.length;
         }
         if (pending.length < count) {
-          // A dead node's consumer with nothing left pending can go; `released` stays for next time.
-          if (consumer !== RELEASED) await this.node.redis.xgroup('DELCONSUMER', key, GROUP, consumer);
+          // A dead node's consumer can go once nothing is pending under it any more (an entry
+          // claimed too recently to take stays for the next sweep); `released` stays for next time.
+          if (consumer !== RELEASED) {
+            const left = (await this.node.redis.xpending(key, GROUP, '-', '+', 1, consumer)) as unknown[];
+            if (left.length === 0) await this.node.redis.xgroup('DELCONSUMER', key, GROUP, consumer);
+          }
           break;
         }
       }
