@@ -4,19 +4,28 @@
  * harness and the same bytes, for a bare `ws` broadcast server (the ceiling); then memory per idle
  * connection with heart-beats on.
  *
- * The clients run in a child process so they do not share the server's event loop, and the
- * publisher sits beside the subscribers so send and receive times come from one clock.
+ * The clients (`support/fanout-clients.ts`) run in a child process so they do not share the
+ * server's event loop, and the publisher sits beside the subscribers so send and receive times come
+ * from one clock.
  *
  *   pnpm bench                      # defaults below
  *   FANOUT_SUBSCRIBERS=100 FANOUT_MESSAGES=2000 FANOUT_SIZE=128 IDLE_CONNECTIONS=5000 pnpm bench
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Frame, FrameDecoder, getHeader } from '@stomping-ground/protocol';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { buildApp } from '../src/app';
 import { testConfig } from '../test/support/app';
+import {
+  ask,
+  type FanoutRequest,
+  type FanoutResult,
+  type Mode,
+  median,
+  runFanout,
+  stompPeer,
+} from './support/fanout-clients';
 
 const SUBSCRIBERS = Number(process.env.FANOUT_SUBSCRIBERS ?? 100);
 const MESSAGES = Number(process.env.FANOUT_MESSAGES ?? 2000);
@@ -25,161 +34,14 @@ const ROUNDS = Number(process.env.FANOUT_ROUNDS ?? 3);
 /** The paced run's publish rate: latency without the queueing a burst causes. */
 const PACED_RATE = Number(process.env.FANOUT_PACED_RATE ?? 1000);
 const IDLE_CONNECTIONS = Number(process.env.IDLE_CONNECTIONS ?? 5000);
-const TOPIC = '/topic/bench';
 
-type Mode = 'stomp' | 'bare';
-
-interface FanoutRequest {
-  readonly type: 'fanout';
-  readonly url: string;
-  readonly mode: Mode;
-  readonly subscribers: number;
-  readonly messages: number;
-  readonly size: number;
-  /** Messages per second; 0 sends them as fast as the socket takes them. */
-  readonly rate: number;
-}
 interface IdleRequest {
   readonly type: 'idle';
   readonly url: string;
   readonly connections: number;
 }
-interface FanoutResult {
-  readonly deliveries: number;
-  readonly seconds: number;
-  readonly p50: number;
-  readonly p99: number;
-}
 
 // ───────────────────────────── the client process ─────────────────────────────
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** A body of exactly `size` bytes that starts with its send time. */
-function timedBody(size: number): string {
-  return `${performance.now().toFixed(4)};`.padEnd(size, 'x');
-}
-
-function sentAt(body: Uint8Array): number {
-  return Number(decoder.decode(body.subarray(0, body.indexOf(0x3b))));
-}
-
-async function openSocket(url: string, protocols: string[] = ['v12.stomp']): Promise<WebSocket> {
-  const socket = new WebSocket(url, protocols);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  return socket;
-}
-
-/** A STOMP peer that hands every frame to `onFrame` and resolves `next()` for the handshake steps. */
-async function stompPeer(url: string, login: string, heartBeat: string, onFrame: (frame: Frame) => void) {
-  const socket = await openSocket(url);
-  let waiting: ((frame: Frame) => void) | undefined;
-  const frames = new FrameDecoder({
-    onFrame(frame) {
-      if (waiting) {
-        const resolve = waiting;
-        waiting = undefined;
-        resolve(frame);
-      } else onFrame(frame);
-    },
-  });
-  socket.on('message', (data: Buffer) => frames.push(data));
-  const next = () => new Promise<Frame>((resolve) => (waiting = resolve));
-  const connected = next();
-  socket.send(`CONNECT\naccept-version:1.2\nhost:bench\nlogin:${login}\nheart-beat:${heartBeat}\n\n\0`);
-  const frame = await connected;
-  if (frame.command !== 'CONNECTED')
-    throw new Error(`CONNECT refused: ${getHeader(frame.headers, 'message')}`);
-  return { socket, next };
-}
-
-async function runFanout(request: FanoutRequest): Promise<FanoutResult> {
-  const { subscribers, messages, size, url } = request;
-  const latencies = new Float64Array(subscribers * messages);
-  let deliveries = 0;
-  let lastDeliveryAt = 0;
-  let finished: () => void = () => {};
-  const done = new Promise<void>((resolve) => (finished = resolve));
-
-  const record = (body: Uint8Array) => {
-    const now = performance.now();
-    latencies[deliveries++] = now - sentAt(body);
-    lastDeliveryAt = now;
-    if (deliveries === latencies.length) finished();
-  };
-
-  const sockets: WebSocket[] = [];
-  for (let i = 0; i < subscribers; i++) {
-    if (request.mode === 'stomp') {
-      const peer = await stompPeer(url, `sub${i}`, '0,0', (frame) => {
-        if (frame.command === 'MESSAGE') record(frame.body);
-      });
-      const subscribed = peer.next();
-      peer.socket.send(`SUBSCRIBE\nid:0\ndestination:${TOPIC}\nreceipt:ready\n\n\0`);
-      await subscribed;
-      sockets.push(peer.socket);
-    } else {
-      const socket = await openSocket(url);
-      const frames = new FrameDecoder({ onFrame: (frame) => record(frame.body) });
-      socket.on('message', (data: Buffer) => frames.push(data));
-      socket.send('subscribe');
-      sockets.push(socket);
-    }
-  }
-
-  let publish: (body: string) => void;
-  if (request.mode === 'stomp') {
-    const publisher = await stompPeer(url, 'publisher', '0,0', () => {});
-    sockets.push(publisher.socket);
-    publish = (body) =>
-      publisher.socket.send(`SEND\ndestination:${TOPIC}\ncontent-type:text/plain\n\n${body}\0`);
-  } else {
-    // The bytes the broker would deliver: a whole MESSAGE frame, relayed unchanged to everyone.
-    const socket = await openSocket(url);
-    socket.send('publisher');
-    sockets.push(socket);
-    publish = (body) =>
-      socket.send(
-        encoder.encode(
-          `MESSAGE\nsubscription:0\nmessage-id:1-1\ndestination:${TOPIC}\ncontent-type:text/plain\n\n${body}\0`,
-        ),
-      );
-  }
-  await new Promise((resolve) => setTimeout(resolve, 200));
-
-  const startedAt = performance.now();
-  if (request.rate > 0) {
-    // Paced: every 10 ms, publish what the rate allows by then.
-    let sent = 0;
-    while (sent < messages) {
-      const due = Math.min(messages, Math.floor(((performance.now() - startedAt) / 1000) * request.rate) + 1);
-      for (; sent < due; sent++) publish(timedBody(size));
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  } else {
-    for (let i = 0; i < messages; i++) {
-      publish(timedBody(size));
-      // Yield now and then so the publisher's own socket keeps writing rather than buffering it all.
-      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-  const timeout = setTimeout(finished, 60_000);
-  await done;
-  clearTimeout(timeout);
-  for (const socket of sockets) socket.terminate();
-
-  const measured = latencies.subarray(0, deliveries).sort();
-  return {
-    deliveries,
-    seconds: (lastDeliveryAt - startedAt) / 1000,
-    p50: measured[Math.floor(deliveries * 0.5)] ?? Number.NaN,
-    p99: measured[Math.floor(deliveries * 0.99)] ?? Number.NaN,
-  };
-}
 
 const idleSockets: WebSocket[] = [];
 
@@ -209,13 +71,6 @@ function clientProcess(): void {
 }
 
 // ───────────────────────────── the server process ─────────────────────────────
-
-function ask<T>(child: ChildProcess, request: object): Promise<T> {
-  return new Promise((resolve) => {
-    child.once('message', (reply) => resolve(reply as T));
-    child.send(request);
-  });
-}
 
 /** The ceiling: `ws` relaying each message to every subscriber, one `send` per delivery. */
 async function startBareServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -248,15 +103,15 @@ async function startBroker(heartBeat = { canSend: 0, wantsToReceive: 0 }) {
   return { app, url: `ws://127.0.0.1:${port}/ws` };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 function memory() {
   globalThis.gc?.();
   const usage = process.memoryUsage();
   return { rss: usage.rss, heap: usage.heapUsed + usage.external };
+}
+
+/** Publisher and subscribers on one server. */
+function at(url: string): Pick<FanoutRequest, 'publisherUrl' | 'subscriberUrls'> {
+  return { publisherUrl: url, subscriberUrls: [url] };
 }
 
 async function serverProcess(): Promise<void> {
@@ -275,21 +130,21 @@ async function serverProcess(): Promise<void> {
   const broker = await startBroker();
   const bare = await startBareServer();
   // Warm both up, then alternate so drift on the machine hits both alike.
-  await ask(child, { type: 'fanout', url: broker.url, mode: 'stomp', ...request, messages: 200 });
-  await ask(child, { type: 'fanout', url: bare.url, mode: 'bare', ...request, messages: 200 });
+  await ask(child, { type: 'fanout', ...at(broker.url), mode: 'stomp', ...request, messages: 200 });
+  await ask(child, { type: 'fanout', ...at(bare.url), mode: 'bare', ...request, messages: 200 });
   for (let round = 0; round < ROUNDS; round++) {
     results.stomp.push(
-      await ask<FanoutResult>(child, { type: 'fanout', url: broker.url, mode: 'stomp', ...request }),
+      await ask<FanoutResult>(child, { type: 'fanout', ...at(broker.url), mode: 'stomp', ...request }),
     );
     results.bare.push(
-      await ask<FanoutResult>(child, { type: 'fanout', url: bare.url, mode: 'bare', ...request }),
+      await ask<FanoutResult>(child, { type: 'fanout', ...at(bare.url), mode: 'bare', ...request }),
     );
   }
   pacedResults.stomp.push(
-    await ask<FanoutResult>(child, { type: 'fanout', url: broker.url, mode: 'stomp', ...paced }),
+    await ask<FanoutResult>(child, { type: 'fanout', ...at(broker.url), mode: 'stomp', ...paced }),
   );
   pacedResults.bare.push(
-    await ask<FanoutResult>(child, { type: 'fanout', url: bare.url, mode: 'bare', ...paced }),
+    await ask<FanoutResult>(child, { type: 'fanout', ...at(bare.url), mode: 'bare', ...paced }),
   );
   await broker.app.close();
   await bare.close();

@@ -15,7 +15,7 @@ import type { ClusterDelivery, ClusterLink } from '../core/cluster-link';
 import type { Logger } from '../core/logger';
 import type { OutboundMessage } from '../core/message';
 import type { Queue } from '../core/queue';
-import { decodeEnvelope, encodeEnvelope } from './envelope';
+import { decodeEnvelope, encodeEnvelope, isFrom } from './envelope';
 import type { ClusterNode } from './node';
 import { ClusterQueues } from './queues';
 
@@ -47,9 +47,12 @@ export class ClusterBus implements ClusterLink {
   private readonly logins = new Map<string, Watch>();
   private published = 0;
   private received = 0;
+  /** This node's id as it appears in envelopes, to skip its own messages coming back unread. */
+  private readonly self: Buffer;
 
   constructor(node: ClusterNode, logger: Logger) {
     this.node = node;
+    this.self = Buffer.from(node.id, 'utf8');
     this.logger = logger;
   }
 
@@ -134,12 +137,13 @@ export class ClusterBus implements ClusterLink {
       unsubscribe: this.node.subscribe(channel, (payload) => {
         // A watch replaced or dropped while Redis confirmed it must not deliver twice.
         if (watches.get(name) !== watch) return;
+        // Redis sends a node its own publishes back when it also listens: those were delivered here already.
+        if (isFrom(payload, this.self)) return;
         const envelope = decodeEnvelope(payload);
         if (envelope === undefined) {
           this.node.countDrop('malformed');
           return;
         }
-        if (envelope.origin === this.node.id) return;
         this.received++;
         deliver(envelope.message);
       }),

@@ -34,6 +34,15 @@ export function encodeEnvelope(origin: string, message: OutboundMessage): Buffer
   return out;
 }
 
+/** Whether the envelope in `buffer` was sent by `origin`: read without decoding the rest. */
+export function isFrom(buffer: Buffer, origin: Buffer): boolean {
+  return (
+    buffer.length >= 2 + origin.length &&
+    buffer[1] === origin.length &&
+    buffer.compare(origin, 0, origin.length, 2, 2 + origin.length) === 0
+  );
+}
+
 /** The envelope in `buffer`, or undefined when it is not one this version reads. */
 export function decodeEnvelope(buffer: Buffer): Envelope | undefined {
   try {
