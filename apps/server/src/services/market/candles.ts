@@ -14,6 +14,19 @@ export function candleStart(timeMs: number, interval: CandleInterval): number {
   return Math.floor(timeMs / 1000 / seconds) * seconds;
 }
 
+/**
+ * A candle as saved state: `[time, open, high, low, close, volume]`. Symbol and interval are the
+ * series' own, so a few hundred candles per series stay a few kilobytes of JSON.
+ */
+export type CandleRow = readonly [
+  time: number,
+  open: Cents,
+  high: Cents,
+  low: Cents,
+  close: Cents,
+  volume: number,
+];
+
 export class CandleSeries {
   readonly symbol: string;
   readonly interval: CandleInterval;
@@ -63,6 +76,35 @@ export class CandleSeries {
   /** Replaces the history (oldest first), keeping the newest `capacity`. */
   seed(candles: readonly Candle[]): void {
     this.candles = candles.slice(-this.capacity);
+  }
+
+  /** The history as rows, oldest first. */
+  toState(): CandleRow[] {
+    return this.candles.map(({ time, open, high, low, close, volume }) => [
+      time,
+      open,
+      high,
+      low,
+      close,
+      volume,
+    ]);
+  }
+
+  /** Replaces the history with saved rows (oldest first), keeping the newest `capacity`. */
+  restore(rows: readonly CandleRow[]): void {
+    const { symbol, interval } = this;
+    this.seed(
+      rows.map(([time, open, high, low, close, volume]) => ({
+        symbol,
+        interval,
+        time,
+        open,
+        high,
+        low,
+        close,
+        volume,
+      })),
+    );
   }
 
   current(): Candle | undefined {

@@ -63,6 +63,25 @@ export interface ExchangeOptions {
   readonly now: () => number;
 }
 
+/**
+ * The exchange as plain data, for saving and restoring (see `state.ts`). The books are not stored
+ * apart: every resting order is listed once, oldest first, which is also the time priority within
+ * each price level, so the books are rebuilt by putting the orders back in that order.
+ */
+export interface ExchangeState {
+  /** The last order id handed out (`o<n>`): ids go on from there. */
+  readonly orderSequence: number;
+  /** The last trade id handed out. */
+  readonly tradeSequence: number;
+  readonly open: readonly OpenOrderState[];
+}
+
+/** A resting order: whose, and its state (`quantity - filled` is what rests). */
+export interface OpenOrderState {
+  readonly owner: Owner;
+  readonly order: OrderState;
+}
+
 /** An order resting on a book, with everything its events need. */
 interface OpenOrder {
   readonly owner: Owner;
@@ -229,6 +248,40 @@ export class Exchange {
     if (owner.kind === 'user')
       events.push({ login: owner.login, event: { type: 'cancelled', order: closed.state } });
     return { symbol: closed.state.symbol, order: undefined, events, trades: [] };
+  }
+
+  /** Every resting order (oldest first) and the id sequences, as plain data. */
+  toState(): ExchangeState {
+    return {
+      orderSequence: this.orderSequence,
+      tradeSequence: this.tradeSequence,
+      open: [...this.open.values()].map(({ owner, state }) => ({ owner, order: state })),
+    };
+  }
+
+  /** Replaces everything with `state`: the books are rebuilt, the sequences go on from its own. */
+  restore(state: ExchangeState): void {
+    this.open.clear();
+    this.openByLogin.clear();
+    for (const [symbol, book] of this.books) this.books.set(symbol, new OrderBook(book.tickSize));
+    for (const { owner, order } of state.open) {
+      const book = this.books.get(order.symbol);
+      if (book === undefined) throw new RangeError(`order ${order.orderId}: no instrument ${order.symbol}`);
+      if (order.type !== 'limit' || order.price === undefined) {
+        throw new RangeError(`order ${order.orderId}: only limit orders rest`);
+      }
+      book.insert({
+        id: order.orderId,
+        owner: ownerKey(owner),
+        side: order.side,
+        price: order.price,
+        quantity: order.quantity,
+        remaining: order.quantity - order.filled,
+      });
+      this.remember(order.orderId, owner, order);
+    }
+    this.orderSequence = state.orderSequence;
+    this.tradeSequence = state.tradeSequence;
   }
 
   private remember(id: string, owner: Owner, state: OrderState): void {

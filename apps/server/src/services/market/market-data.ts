@@ -3,7 +3,7 @@
  * its candles, and the recent tape. Fed one trade at a time; read when publishing and for snapshots.
  */
 import type { CandleInterval, Cents, Quote, Trade, TradeTape } from '@stomping-ground/protocol';
-import { CANDLE_INTERVALS, CandleSeries } from './candles';
+import { CANDLE_INTERVALS, type CandleRow, CandleSeries } from './candles';
 import type { InstrumentSpec } from './instruments';
 
 export interface MarketDataOptions {
@@ -13,9 +13,25 @@ export interface MarketDataOptions {
   readonly candleCapacity: Readonly<Record<CandleInterval, number>>;
 }
 
-interface SymbolStats {
-  /** The session's open: `change` is measured from it. */
+/** Market data as plain data, for saving and restoring (see `state.ts`). */
+export interface MarketDataState {
+  readonly symbols: readonly SymbolDataState[];
+  /** The recent trades, oldest first. */
+  readonly tape: readonly Trade[];
+}
+
+export interface SymbolDataState {
+  readonly symbol: string;
   readonly open: Cents;
+  readonly last: Cents;
+  readonly volume: number;
+  /** Oldest first. Absent: the candles are kept as they are (they may be saved apart, see `state.ts`). */
+  readonly candles?: Readonly<Record<CandleInterval, readonly CandleRow[]>>;
+}
+
+interface SymbolStats {
+  /** The session's open: `change` is measured from it. Set once, or by `restore`. */
+  open: Cents;
   last: Cents;
   volume: number;
   readonly candles: Readonly<Record<CandleInterval, CandleSeries>>;
@@ -75,5 +91,32 @@ export class MarketData {
 
   recentTrades(): TradeTape {
     return { trades: [...this.tape] };
+  }
+
+  /** As plain data; without the candles when `withCandles` is false (they are most of it). */
+  toState(withCandles = true): MarketDataState {
+    const symbols = [...this.symbols].map(([symbol, { open, last, volume, candles }]) => ({
+      symbol,
+      open,
+      last,
+      volume,
+      ...(withCandles ? { candles: { '1s': candles['1s'].toState(), '1m': candles['1m'].toState() } } : {}),
+    }));
+    return { symbols, tape: [...this.tape] };
+  }
+
+  /** Replaces the statistics, candles and tape of every symbol `state` lists. */
+  restore(state: MarketDataState): void {
+    for (const saved of state.symbols) {
+      const stats = this.symbols.get(saved.symbol);
+      if (stats === undefined) throw new RangeError(`no instrument ${saved.symbol}`);
+      stats.open = saved.open;
+      stats.last = saved.last;
+      stats.volume = saved.volume;
+      const candles = saved.candles;
+      if (candles === undefined) continue;
+      for (const interval of CANDLE_INTERVALS) stats.candles[interval].restore(candles[interval]);
+    }
+    this.tape.splice(0, this.tape.length, ...state.tape.slice(-this.tapeLength));
   }
 }

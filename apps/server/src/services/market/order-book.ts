@@ -197,6 +197,27 @@ export class OrderBook {
     return copy(entry);
   }
 
+  /**
+   * Puts an order back on the book as it was, without matching it: for rebuilding a book from saved
+   * state. Orders must come oldest first (that is their time priority at a price) and may not cross
+   * the other side, as no order resting on a live book does.
+   */
+  insert(order: RestingOrder): void {
+    if (this.entries.has(order.id)) throw new RangeError(`order ${order.id} is already on the book`);
+    const { side, price, quantity, remaining } = order;
+    if (!Number.isSafeInteger(price) || price <= 0 || !isOnTick(price, this.tickSize)) {
+      throw new RangeError(`order ${order.id}: no price on the tick grid, got ${price}`);
+    }
+    if (!Number.isSafeInteger(remaining) || remaining <= 0 || remaining > quantity) {
+      throw new RangeError(`order ${order.id}: remaining must be from 1 to its quantity, got ${remaining}`);
+    }
+    const best = this.opposite(side)[0];
+    if (best !== undefined && crosses(side, price, best.price)) {
+      throw new RangeError(`order ${order.id} at ${price} crosses the other side at ${best.price}`);
+    }
+    this.rest(order, price, remaining);
+  }
+
   /** The best `levels` price levels of each side, aggregated. */
   depth(levels: number): Depth {
     return { bids: aggregate(this.bids, levels), asks: aggregate(this.asks, levels) };
@@ -206,7 +227,11 @@ export class OrderBook {
     return side === 'buy' ? this.asks : this.bids;
   }
 
-  private rest(order: IncomingOrder, price: Cents, remaining: number): void {
+  private rest(
+    order: Pick<IncomingOrder, 'id' | 'owner' | 'side' | 'quantity'>,
+    price: Cents,
+    remaining: number,
+  ): void {
     const entry: Entry = {
       id: order.id,
       owner: order.owner,

@@ -17,6 +17,18 @@ interface Holding {
   realized: Cents;
 }
 
+/** An account as plain data, for saving and restoring (see `state.ts`). */
+export interface AccountState {
+  readonly login: string;
+  readonly cash: Cents;
+  /** In the order symbols were first traded: the order of the portfolio's positions. */
+  readonly holdings: readonly HoldingState[];
+}
+
+export interface HoldingState extends Readonly<Holding> {
+  readonly symbol: string;
+}
+
 /** The price to value an open position at, by symbol. */
 export type Marks = (symbol: string) => Cents | undefined;
 
@@ -53,6 +65,19 @@ export class PortfolioAccount {
     }
     holding.quantity += direction * opening;
     holding.cost += direction * opening * price;
+  }
+
+  static fromState(state: AccountState): PortfolioAccount {
+    const account = new PortfolioAccount(state.login, state.cash);
+    for (const { symbol, quantity, cost, realized } of state.holdings) {
+      account.holdings.set(symbol, { quantity, cost, realized });
+    }
+    return account;
+  }
+
+  toState(): AccountState {
+    const holdings = [...this.holdings].map(([symbol, holding]) => ({ symbol, ...holding }));
+    return { login: this.login, cash: this.cash, holdings };
   }
 
   /** The portfolio as the contract describes it, valued at `marks` (a position without a mark is valued at cost). */
@@ -94,6 +119,17 @@ export class Portfolios {
       this.accounts.set(login, account);
     }
     return account;
+  }
+
+  /** Every account opened so far, as plain data. */
+  toState(): AccountState[] {
+    return [...this.accounts.values()].map((account) => account.toState());
+  }
+
+  /** Replaces every account with those of `accounts`. */
+  restore(accounts: readonly AccountState[]): void {
+    this.accounts.clear();
+    for (const state of accounts) this.accounts.set(state.login, PortfolioAccount.fromState(state));
   }
 
   /** The login's portfolio; a login that never traded sees a fresh one, and none is opened for it. */

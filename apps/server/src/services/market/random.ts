@@ -15,6 +15,15 @@ export class SeededRandom {
     return Math.floor(Math.random() * 2 ** 32);
   }
 
+  /** The generator's position: `restore` it (or pass it to the constructor) to go on from here. */
+  toState(): number {
+    return this.state;
+  }
+
+  restore(state: number): void {
+    this.state = state >>> 0;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

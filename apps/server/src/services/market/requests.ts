@@ -7,6 +7,20 @@ import type { CancelRequest, OrderRequest, RejectReason } from '@stomping-ground
 
 export const MAX_CLIENT_ORDER_ID_LENGTH = 64;
 
+/**
+ * One request to the market, as the service applies it: who sent what where. A basket is the
+ * orders one transaction SENT to `/app/market/orders`, committed together; anything else has one
+ * body. In a cluster this is what travels from the node that received it to the market's owner.
+ */
+export interface MarketRequest {
+  readonly login: string;
+  readonly sessionId: string;
+  /** `/app/market/orders`, `/app/market/cancel` or `/app/market/refresh`. */
+  readonly destination: string;
+  readonly bodies: readonly Uint8Array[];
+  readonly basket: boolean;
+}
+
 export type Parsed<T> =
   | { readonly ok: true; readonly value: T }
   | {

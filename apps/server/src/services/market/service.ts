@@ -11,6 +11,11 @@
  *
  * State changes in a handler or a simulation step are collected and published once at the end of
  * it (`flush`): one quote and one depth per symbol touched, however many orders touched it.
+ *
+ * In a cluster (see `cluster.ts`) every node has a `MarketService`, but only one owns the market:
+ * the others' handlers rate-limit a request and `forward` it to the owner, which `apply`s it, and
+ * their books and portfolios are a mirror `restore`d from the owner's saved state, there to answer
+ * snapshots. Alone, the handlers apply requests themselves, as the only node there is.
  */
 import {
   type BookDepth,
@@ -31,8 +36,15 @@ import { MarketData } from './market-data';
 import { Portfolios } from './portfolio';
 import { SeededRandom } from './random';
 import { type RateLimit, RateLimiter } from './rate-limit';
-import { type Parsed, parseCancelRequest, parseOrderRequest } from './requests';
+import { type MarketRequest, type Parsed, parseCancelRequest, parseOrderRequest } from './requests';
 import { Simulation } from './simulation';
+import type { MarketState } from './state';
+
+/** Where the service's messages go: the broker, or something standing in front of it. */
+export interface MarketOutput {
+  publish(destination: string, body: string, headers: Headers): void;
+  sendToUser(login: string, destination: string, body: string, headers: Headers): void;
+}
 
 export interface MarketServiceOptions {
   readonly instruments?: readonly InstrumentSpec[];
@@ -54,6 +66,14 @@ export interface MarketServiceOptions {
   readonly bookLevels?: number;
   /** Minutes of synthetic candle history made up at start when the simulation runs (0: none). Default 60. */
   readonly historyMinutes?: number;
+  /** Where quotes, trades, order events and portfolios go. Default: the broker. */
+  readonly output?: MarketOutput;
+  /**
+   * Cluster mode: the handlers rate-limit a request, then pass it here instead of applying it, and
+   * the SEND's RECEIPT waits for the returned promise (so a RECEIPT means the request is stored).
+   * A rejection ends the session with that error. Default: none, requests are applied here.
+   */
+  readonly forward?: (request: MarketRequest) => Promise<void>;
 }
 
 export const MARKET_DEFAULTS = Object.freeze({
@@ -84,6 +104,8 @@ const SNAPSHOT_HEADERS: Headers = [...JSON_HEADERS, ['snapshot', 'true']];
 
 export class MarketService {
   private readonly broker: Broker;
+  private readonly output: MarketOutput;
+  private readonly forward: ((request: MarketRequest) => Promise<void>) | undefined;
   private readonly instruments: readonly InstrumentSpec[];
   private readonly now: () => number;
   private readonly exchange: Exchange;
@@ -95,6 +117,7 @@ export class MarketService {
   private readonly bookLevels: number;
   private readonly unregister: Array<() => void> = [];
   private timer: ReturnType<typeof setInterval> | undefined;
+  private changes = 0;
 
   /** Symbols whose quote and depth must be published at the next flush. */
   private readonly touchedSymbols = new Set<string>();
@@ -106,6 +129,8 @@ export class MarketService {
   /** Registers the handlers and snapshots at once; the simulation runs from `start()`. */
   constructor(broker: Broker, options: MarketServiceOptions = {}) {
     this.broker = broker;
+    this.output = options.output ?? broker;
+    this.forward = options.forward;
     this.instruments = options.instruments ?? INSTRUMENTS;
     this.now = options.now ?? Date.now;
     this.stepMs = options.stepMs ?? MARKET_DEFAULTS.stepMs;
@@ -141,6 +166,11 @@ export class MarketService {
     return this.timer !== undefined;
   }
 
+  /** Counts executions, users' and the simulation's: when it has moved since a save, there is something new to save. */
+  get revision(): number {
+    return this.changes;
+  }
+
   /** Opens the simulated market and steps it on an unref'd timer. Idempotent; nothing to do without a simulation. */
   start(): void {
     const simulation = this.simulation;
@@ -165,6 +195,64 @@ export class MarketService {
   close(): void {
     this.stop();
     for (const unregister of this.unregister.splice(0)) unregister();
+  }
+
+  // ── State ──────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Everything the market holds, as plain data (the rate limiter's buckets are per node, not market
+   * state); without the candles when `candles` is false.
+   */
+  toState({ candles = true }: { readonly candles?: boolean } = {}): MarketState {
+    return {
+      v: 1,
+      exchange: this.exchange.toState(),
+      portfolios: this.portfolios.toState(),
+      data: this.data.toState(candles),
+      simulation: this.simulation?.toState() ?? null,
+    };
+  }
+
+  /**
+   * Replaces everything the market holds with `state`, publishing nothing: snapshots show it from
+   * now on. Not while the simulation runs (its next step would work on orders it no longer knows).
+   * A state without a simulation leaves this one's as it is.
+   */
+  restore(state: MarketState): void {
+    if (this.running) throw new Error('stop the market before restoring its state');
+    this.exchange.restore(state.exchange);
+    this.portfolios.restore(state.portfolios);
+    this.data.restore(state.data);
+    if (this.simulation !== undefined && state.simulation !== null) this.simulation.restore(state.simulation);
+    this.touchedSymbols.clear();
+    this.tradedSymbols.clear();
+    this.touchedLogins.clear();
+  }
+
+  /**
+   * Applies a request as its handler would, without rate limiting it (the node that received it
+   * did): in a cluster, the owner applying what another node forwarded.
+   */
+  apply(request: MarketRequest): void {
+    const { login, destination, bodies } = request;
+    if (request.basket) {
+      this.placeBasket(login, bodies);
+      return;
+    }
+    const body = bodies[0] ?? new Uint8Array();
+    switch (destination) {
+      case MarketDestination.placeOrder:
+        this.placeOrder(login, body);
+        return;
+      case MarketDestination.cancelOrder:
+        this.cancelOrder(login, body);
+        return;
+      case MarketDestination.refresh:
+        this.refresh(login);
+        return;
+      default:
+        throw new RangeError(`no market request goes to ${destination}`);
+    }
   }
 
   // ── Registration ───────────────────────────────────────────────────────────────────────────────
@@ -205,14 +293,25 @@ export class MarketService {
 
   // ── Handlers ───────────────────────────────────────────────────────────────────────────────────
 
-  private onOrder(message: AppMessage): void {
-    const { login } = message;
-    const parsed = parseOrderRequest(message.body);
-    const clientOrderId = parsed.ok ? parsed.value.clientOrderId : parsed.clientOrderId;
-    if (!this.limiter.take(message.sessionId)) {
-      this.reject(login, clientOrderId, 'rate-limited', this.rateLimitMessage());
+  private onOrder(message: AppMessage): void | Promise<void> {
+    const { login, sessionId, body } = message;
+    if (!this.limiter.take(sessionId)) {
+      const parsed = parseOrderRequest(body);
+      this.reject(
+        login,
+        parsed.ok ? parsed.value.clientOrderId : parsed.clientOrderId,
+        'rate-limited',
+        this.rateLimitMessage(),
+      );
       return;
     }
+    if (this.forward !== undefined) return this.forward(requestOf(message, [body], false));
+    this.placeOrder(login, body);
+  }
+
+  private placeOrder(login: string, body: Uint8Array): void {
+    const parsed = parseOrderRequest(body);
+    const clientOrderId = parsed.ok ? parsed.value.clientOrderId : parsed.clientOrderId;
     const prepared = this.prepare(parsed, login);
     if (!prepared.ok) {
       this.reject(login, clientOrderId, prepared.reason, prepared.message);
@@ -230,22 +329,36 @@ export class MarketService {
    * each with `basket-failed` and a message naming the culprit. The whole basket is rate-limited as
    * one request costing one token per order.
    */
-  private onBasket(messages: readonly AppMessage[]): void {
+  private onBasket(messages: readonly AppMessage[]): void | Promise<void> {
     const { login, sessionId } = messages[0]!;
-    const parsed = messages.map((message) => parseOrderRequest(message.body));
-    const ids = parsed.map((p) => (p.ok ? p.value.clientOrderId : p.clientOrderId));
+    const bodies = messages.map((message) => message.body);
     if (!this.limiter.take(sessionId, messages.length)) {
       const text = `a basket of ${messages.length} orders: ${this.rateLimitMessage()}`;
-      for (const id of ids) this.reject(login, id, 'rate-limited', text);
+      for (const body of bodies) {
+        const parsed = parseOrderRequest(body);
+        this.reject(
+          login,
+          parsed.ok ? parsed.value.clientOrderId : parsed.clientOrderId,
+          'rate-limited',
+          text,
+        );
+      }
       return;
     }
+    if (this.forward !== undefined) return this.forward(requestOf(messages[0]!, bodies, true));
+    this.placeBasket(login, bodies);
+  }
+
+  private placeBasket(login: string, bodies: readonly Uint8Array[]): void {
+    const parsed = bodies.map((body) => parseOrderRequest(body));
+    const ids = parsed.map((p) => (p.ok ? p.value.clientOrderId : p.clientOrderId));
     const orders: NewOrder[] = [];
     let resting = 0;
     for (const [index, p] of parsed.entries()) {
       const prepared = this.prepare(p, login, resting);
       if (!prepared.ok) {
         const culprit = ids[index] === '' ? `order ${index + 1}` : `order ${index + 1} (${ids[index]})`;
-        const text = `basket of ${messages.length} refused: ${culprit} is ${prepared.reason}: ${prepared.message}`;
+        const text = `basket of ${bodies.length} refused: ${culprit} is ${prepared.reason}: ${prepared.message}`;
         for (const id of ids) this.reject(login, id, 'basket-failed', text);
         return;
       }
@@ -264,13 +377,18 @@ export class MarketService {
     return refusal === undefined ? { ok: true, order } : { ok: false, ...refusal };
   }
 
-  private onCancel(message: AppMessage): void {
-    const { login } = message;
-    if (!this.limiter.take(message.sessionId)) {
+  private onCancel(message: AppMessage): void | Promise<void> {
+    const { login, sessionId, body } = message;
+    if (!this.limiter.take(sessionId)) {
       this.reject(login, '', 'rate-limited', this.rateLimitMessage());
       return;
     }
-    const parsed = parseCancelRequest(message.body);
+    if (this.forward !== undefined) return this.forward(requestOf(message, [body], false));
+    this.cancelOrder(login, body);
+  }
+
+  private cancelOrder(login: string, body: Uint8Array): void {
+    const parsed = parseCancelRequest(body);
     if (!parsed.ok) {
       this.reject(login, '', parsed.reason, parsed.message);
       return;
@@ -283,12 +401,19 @@ export class MarketService {
     this.flush();
   }
 
-  private onRefresh(message: AppMessage): void {
-    const { login } = message;
-    if (!this.limiter.take(message.sessionId)) {
+  private onRefresh(message: AppMessage): void | Promise<void> {
+    const { login, sessionId, body } = message;
+    if (!this.limiter.take(sessionId)) {
       this.reject(login, '', 'rate-limited', this.rateLimitMessage());
       return;
     }
+    // Forwarded too, rather than answered from this node's mirror: it follows the sender's earlier
+    // orders through the owner, so what it reports includes them.
+    if (this.forward !== undefined) return this.forward(requestOf(message, [body], false));
+    this.refresh(login);
+  }
+
+  private refresh(login: string): void {
     this.send(login, MarketDestination.portfolio, this.portfolios.view(login, this.marks, this.now()));
     this.send(login, MarketDestination.orderEvents, {
       type: 'open-orders',
@@ -313,9 +438,10 @@ export class MarketService {
 
   /** Trades go on the tape and into portfolios at once; order events to their users; the rest waits for `flush`. */
   private record(report: ExecutionReport): void {
+    this.changes++;
     for (const { trade, buyer, seller } of report.trades) {
       this.data.record(trade);
-      this.broker.publish(MarketDestination.trades, JSON.stringify(trade), JSON_HEADERS);
+      this.output.publish(MarketDestination.trades, JSON.stringify(trade), JSON_HEADERS);
       for (const [owner, side] of [
         [buyer, 'buy'],
         [seller, 'sell'],
@@ -333,14 +459,14 @@ export class MarketService {
   /** Publishes what changed since the last flush: quotes, depth, candles, portfolios. */
   private flush(): void {
     for (const symbol of this.touchedSymbols) {
-      this.broker.publish(MarketDestination.quotes(symbol), JSON.stringify(this.quote(symbol)), JSON_HEADERS);
-      this.broker.publish(MarketDestination.book(symbol), JSON.stringify(this.depth(symbol)), JSON_HEADERS);
+      this.output.publish(MarketDestination.quotes(symbol), JSON.stringify(this.quote(symbol)), JSON_HEADERS);
+      this.output.publish(MarketDestination.book(symbol), JSON.stringify(this.depth(symbol)), JSON_HEADERS);
     }
     for (const symbol of this.tradedSymbols) {
       for (const interval of CANDLE_INTERVALS) {
         const candle = this.data.candles(symbol, interval)?.current();
         if (candle !== undefined) {
-          this.broker.publish(
+          this.output.publish(
             MarketDestination.candles(symbol, interval),
             JSON.stringify(candle),
             JSON_HEADERS,
@@ -369,7 +495,7 @@ export class MarketService {
   private readonly marks = (symbol: string): Cents | undefined => this.data.lastPrice(symbol);
 
   private send(login: string, destination: string, value: unknown): void {
-    this.broker.sendToUser(login, destination, JSON.stringify(value), JSON_HEADERS);
+    this.output.sendToUser(login, destination, JSON.stringify(value), JSON_HEADERS);
   }
 
   private reject(login: string, clientOrderId: string, reason: RejectReason, message: string): void {
@@ -395,6 +521,10 @@ export class MarketService {
       for (const interval of CANDLE_INTERVALS) this.data.candles(symbol, interval)?.seed(history[interval]);
     }
   }
+}
+
+function requestOf(first: AppMessage, bodies: readonly Uint8Array[], basket: boolean): MarketRequest {
+  return { login: first.login, sessionId: first.sessionId, destination: first.destination, bodies, basket };
 }
 
 function splitLast(text: string): [string, string] {

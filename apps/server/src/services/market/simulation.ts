@@ -49,6 +49,29 @@ const MAX_JOINED_PER_SYMBOL = 8;
 const MARKET_BURST_EVERY_S = 40;
 const SYMBOL_BURST_EVERY_S = 6;
 
+/**
+ * What the simulation remembers between steps, as plain data (see `state.ts`): hidden fair values,
+ * bursts, which resting orders are the market maker's and the traders', and the random generator's
+ * position. Restored, the simulation goes on where it was: the market maker requotes over its own
+ * orders rather than leaving them behind on the books.
+ */
+export interface SimulationState {
+  /** The random generator's position. */
+  readonly random: number;
+  /** When the last step ran; null before `open`. */
+  readonly lastStep: number | null;
+  readonly marketBurst: Burst | null;
+  readonly symbols: readonly SymbolSimulationState[];
+}
+
+export interface SymbolSimulationState {
+  readonly symbol: string;
+  readonly logFair: number;
+  readonly burst: Burst | null;
+  readonly quotes: readonly string[];
+  readonly joined: ReadonlyArray<{ readonly id: string; readonly expiresAt: number }>;
+}
+
 interface Burst {
   readonly until: number;
   /** Multiplies the rate of events. */
@@ -97,6 +120,36 @@ export class Simulation {
   fairValue(symbol: string): number | undefined {
     const state = this.symbols.find((s) => s.spec.symbol === symbol);
     return state === undefined ? undefined : Math.exp(state.logFair);
+  }
+
+  toState(): SimulationState {
+    return {
+      random: this.random.toState(),
+      lastStep: this.lastStep ?? null,
+      marketBurst: this.marketBurst ?? null,
+      symbols: this.symbols.map((state) => ({
+        symbol: state.spec.symbol,
+        logFair: state.logFair,
+        burst: state.burst ?? null,
+        quotes: [...state.quotes],
+        joined: [...state.joined],
+      })),
+    };
+  }
+
+  /** Goes on from `state`; symbols it does not list keep what they had. */
+  restore(state: SimulationState): void {
+    for (const saved of state.symbols) {
+      const current = this.symbols.find((s) => s.spec.symbol === saved.symbol);
+      if (current === undefined) throw new RangeError(`no instrument ${saved.symbol}`);
+      current.logFair = saved.logFair;
+      current.burst = saved.burst ?? undefined;
+      current.quotes = [...saved.quotes];
+      current.joined = [...saved.joined];
+    }
+    this.random.restore(state.random);
+    this.lastStep = state.lastStep ?? undefined;
+    this.marketBurst = state.marketBurst ?? undefined;
   }
 
   /** Puts the market makers' first quotes on every book. */
