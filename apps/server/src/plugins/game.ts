@@ -1,7 +1,9 @@
 /**
  * The game service on `app.broker`, shared as `app.game`: its `/app/game/…` handlers, snapshots and
  * tick loop start when the server is ready and stop when it closes (the loop's one timer is
- * unref'd, so it never holds the process open).
+ * unref'd, so it never holds the process open). In cluster mode (`app.cluster`) rooms are shared
+ * with the other nodes; closing hands this node's rooms over before the cluster connection goes
+ * (Fastify runs `onClose` hooks in the reverse order of registration, and `cluster` came first).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
@@ -14,14 +16,14 @@ const gamePlugin: FastifyPluginAsync = async (app) => {
     return;
   }
   // Options are checked here, at registration, so a bad value stops the server before it listens.
-  const game = new GameService(app.broker, options, app.log.child({ component: 'game' }));
+  const game = new GameService(app.broker, options, app.log.child({ component: 'game' }), app.cluster);
   app.decorate('game', game);
   app.addHook('onReady', async () => {
-    game.start();
+    await game.start();
   });
   app.addHook('onClose', async () => {
-    game.stop();
+    await game.stop();
   });
 };
 
-export default fp(gamePlugin, { name: 'game', fastify: '5.x', dependencies: ['broker'] });
+export default fp(gamePlugin, { name: 'game', fastify: '5.x', dependencies: ['broker', 'cluster'] });

@@ -37,8 +37,8 @@ export class GamePeer {
     this.login = login;
   }
 
-  /** A peer logged in under a fresh guest name and listening to its game events. */
-  static async open(server: RunningServer, login = `player-${++logins}`): Promise<GamePeer> {
+  /** A peer logged in under a fresh guest name and listening to its game events, on a server or a cluster's node. */
+  static async open(server: Pick<RunningServer, 'wsUrl'>, login = `player-${++logins}`): Promise<GamePeer> {
     const probe = await StompProbe.ws(server.wsUrl);
     const peer = new GamePeer(probe, login);
     const connected = await connect(probe, login, null);

@@ -77,3 +77,42 @@ describe('a room', () => {
     expect(r.resume(seat.resumeToken, 'a', 's2')).toBeUndefined();
   });
 });
+
+describe('a room saved and restored elsewhere', () => {
+  it('comes back with its world, seats, tokens, bots and away times, its clock moved on past the gap', () => {
+    const options = resolveGameOptions({ minPlayers: 3 });
+    const original = new Room('r9', options, 11);
+    const ann = original.addHuman('ann', 'ann-session', 'Ann');
+    const ben = original.addHuman('ben', 'ben-session', 'Ben');
+    const output = new Recorder();
+    for (let tick = 0; tick < 40; tick++) original.advance(1_000, output);
+    original.markAway(ben, 1_000);
+    const saved = JSON.parse(JSON.stringify(original.save(1_500)));
+    const lastSeq = readSnapshotHeader(output.sent.at(-1)!.body as Uint8Array).seq;
+
+    // Two seconds later, on a node whose loop clock reads something else entirely.
+    const restored = Room.restore(saved, options, 50_000, saved.savedAt + 2_000);
+    expect(restored.summary()).toEqual(original.summary());
+    expect(restored.tick).toBe(original.tick + 60);
+    expect(restored.player(ann.playerId)).toEqual(original.player(ann.playerId));
+    expect(restored.seatForToken(ann.resumeToken)).toMatchObject({
+      playerId: ann.playerId,
+      login: 'ann',
+      sessionId: 'ann-session',
+      awaySince: undefined,
+    });
+    // Away for 500 ms when saved, and 2 s since: 2.5 s before the new loop clock's now.
+    expect(restored.seatForToken(ben.resumeToken)).toMatchObject({ sessionId: undefined, awaySince: 47_500 });
+    expect(restored.humanSeats().map((seat) => seat.playerId)).toEqual([ann.playerId, ben.playerId]);
+
+    // Ann's next snapshot is a keyframe numbered past anything the old room sent.
+    const after = new Recorder();
+    restored.advance(50_000, after);
+    restored.advance(50_000, after);
+    const next = readSnapshotHeader(
+      after.sent.find((m) => m.destination.endsWith(`/${ann.playerId}`))!.body as Uint8Array,
+    );
+    expect(next.seq).toBeGreaterThan(lastSeq);
+    expect(next.baseline).toBe(0);
+  });
+});

@@ -7,6 +7,21 @@ import type { JoinRequest, ResumeRequest } from '@stomping-ground/protocol';
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 const MAX_REQUEST_BYTES = 1024;
 export const MAX_NAME_LENGTH = 24;
+const INPUT_DESTINATION = /^\/app\/game\/rooms\/([^/]+)\/input$/;
+
+/** The reasons a request is refused with, wherever in a cluster it is refused. */
+export const Refusal = {
+  JOIN_SHAPE: 'a join request is JSON: {"name"?, "roomId"?, "spectate"?}',
+  RESUME_SHAPE: 'a resume request is JSON: {"roomId", "resumeToken"}',
+  NO_SEAT: 'no seat to resume: it was given up, or its grace period is over',
+  NOT_IN_A_ROOM: 'not in a room',
+  ALL_FULL: 'every room is full',
+} as const;
+
+/** The room id of an input destination (`/app/game/rooms/{id}/input`), or undefined. */
+export function inputRoomId(destination: string): string | undefined {
+  return INPUT_DESTINATION.exec(destination)?.[1];
+}
 
 function parseObject(body: Uint8Array): Record<string, unknown> | undefined {
   if (body.length > MAX_REQUEST_BYTES) return undefined;

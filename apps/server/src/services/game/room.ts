@@ -27,6 +27,7 @@ import {
 } from '@stomping-ground/protocol';
 import { InputQueue, type InputRejection } from './inputs';
 import type { ResolvedGameOptions } from './options';
+import { SAVED_ROOM_VERSION, type SavedBot, type SavedHuman, type SavedRoom } from './saved-room';
 import { type BotSeat, botName, type HumanSeat, type PlayerSeat, type Spectator } from './seats';
 import { jsonSnapshotOf, SnapshotBatch, SnapshotHistory, selfOf, worldOf } from './snapshots';
 
@@ -38,6 +39,14 @@ export interface RoomOutput {
 }
 
 const JSON_HEADERS: Array<[string, string]> = [['content-type', 'application/json']];
+
+/** A restored room is never stepped more than this far ahead of its saved state. */
+const MAX_RESTORE_GAP_MS = 60_000;
+/**
+ * Snapshot numbers a restored room skips beyond the ticks it missed: clients ignore a snapshot not
+ * newer than the last they read, and the dead owner may have sent a few more than it saved.
+ */
+const RESTORE_SEQ_MARGIN_SECONDS = 2;
 
 export class Room {
   readonly id: string;
@@ -101,6 +110,13 @@ export class Room {
   /** Spectators, for telling them when the room closes. */
   watchers(): Spectator[] {
     return [...this.spectators.values()];
+  }
+
+  /** People's seats, playing or away. */
+  humanSeats(): HumanSeat[] {
+    const humans: HumanSeat[] = [];
+    for (const seat of this.seats.values()) if (seat.kind === 'human') humans.push(seat);
+    return humans;
   }
 
   /** The player's state in the simulation (tests and tools). */
@@ -209,6 +225,84 @@ export class Room {
       this.unseat(newest!);
       bots--;
     }
+  }
+
+  // ── Handover ───────────────────────────────────────────────────────────────────────────────────
+
+  /** The room as data, for another node to carry on with (`saved-room.ts`). `now` is the loop clock. */
+  save(now: number): SavedRoom {
+    const humans: SavedHuman[] = [];
+    const bots: SavedBot[] = [];
+    for (const seat of this.seats.values()) {
+      if (seat.kind === 'bot') {
+        bots.push({ playerId: seat.playerId, name: seat.name, memory: seat.memory });
+        continue;
+      }
+      humans.push({
+        playerId: seat.playerId,
+        name: seat.name,
+        phase: seat.phase,
+        resumeToken: seat.resumeToken,
+        login: seat.login,
+        sessionId: seat.sessionId ?? null,
+        awayMs: seat.awaySince === undefined ? null : Math.max(0, now - seat.awaySince),
+        lastInput: seat.lastInput,
+      });
+    }
+    return {
+      version: SAVED_ROOM_VERSION,
+      id: this.id,
+      savedAt: Date.now(),
+      state: this.state,
+      seq: this.seq,
+      nextPlayerId: this.nextPlayerId,
+      botsMade: this.botsMade,
+      humans,
+      bots,
+      spectators: [...this.spectators.values()],
+    };
+  }
+
+  /**
+   * A room carried on from its saved state. The world resumes where it was saved (what happened
+   * after that on the dead owner is lost), but its clock moves on by the time elapsed since, so
+   * ticks and snapshot numbers keep rising for the clients that saw the later ones. Seats keep
+   * their sessions: the caller marks away those whose session is gone. `now` is the loop clock.
+   */
+  static restore(saved: SavedRoom, options: ResolvedGameOptions, now: number, wallNow = Date.now()): Room {
+    const room = new Room(saved.id, options, saved.state.rng);
+    const elapsedMs = Math.min(MAX_RESTORE_GAP_MS, Math.max(0, wallNow - saved.savedAt));
+    const missedTicks = Math.round((elapsedMs * options.tickRate) / 1000);
+    room.state = { ...saved.state, tick: saved.state.tick + missedTicks };
+    room.seq = saved.seq + missedTicks + RESTORE_SEQ_MARGIN_SECONDS * options.tickRate;
+    room.nextPlayerId = saved.nextPlayerId;
+    room.botsMade = saved.botsMade;
+    // The constructor's bots make way for the saved seats (the saved state already holds their players).
+    room.seats.clear();
+    room.phaseLoad.fill(0);
+    for (const bot of saved.bots) room.seats.set(bot.playerId, { kind: 'bot', ...bot });
+    for (const human of saved.humans) {
+      const phase = human.phase < room.phaseLoad.length ? human.phase : 0;
+      const seat: HumanSeat = {
+        kind: 'human',
+        playerId: human.playerId,
+        name: human.name,
+        phase,
+        resumeToken: human.resumeToken,
+        login: human.login,
+        sessionId: human.sessionId ?? undefined,
+        awaySince: human.awayMs === null ? undefined : now - human.awayMs - elapsedMs,
+        inputs: new InputQueue(options.inputSlack),
+        lastInput: human.lastInput,
+        ack: 0,
+      };
+      room.seats.set(seat.playerId, seat);
+      room.tokens.set(seat.resumeToken, seat);
+      room.phaseLoad[phase]!++;
+      room.humans++;
+    }
+    for (const spectator of saved.spectators) room.spectators.set(spectator.sessionId, { ...spectator });
+    return room;
   }
 
   // ── Inputs ─────────────────────────────────────────────────────────────────────────────────────

@@ -14,6 +14,10 @@
  * A session is in at most one room. When its connection drops, a player's seat is held for the
  * grace period (the player stands still, marked away) and `resume` with the seat's token takes it
  * back; a spectator simply goes. A room with no people left is closed.
+ *
+ * In a cluster (`node` given) each room runs on one node and requests arriving elsewhere are passed
+ * to it (`cluster/game-cluster.ts`); this class then runs the rooms this node owns, for sessions of
+ * any node. Without one, everything below happens here and nothing else changes.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -21,21 +25,51 @@ import {
   GameDestination,
   type GameEvent,
   type JoinRequest,
+  type ResumeRequest,
   type RoomSummary,
 } from '@stomping-ground/protocol';
+import type { ClusterNode } from '../../cluster/node';
 import type { Broker } from '../../core/broker';
 import { type Logger, silentLogger } from '../../core/logger';
+import { GameCluster } from './cluster/game-cluster';
+import type { Member, RoomHost } from './cluster/room-host';
 import { InputRejection } from './inputs';
 import { GameLoop } from './loop';
 import { type GameOptions, type ResolvedGameOptions, resolveGameOptions } from './options';
-import { displayName, parseJoinRequest, parseResumeRequest } from './requests';
-import { Room } from './room';
+import { displayName, inputRoomId, parseJoinRequest, parseResumeRequest, Refusal } from './requests';
+import { Room, type RoomOutput } from './room';
 import type { HumanSeat } from './seats';
 import { TickTimes, type TickTimesSummary } from './tick-times';
 
+/**
+ * A session in a room run here. `node`: the cluster node the session is connected to (this one's
+ * id for its own sessions); undefined on a node on its own.
+ */
 type Membership =
-  | { readonly room: Room; readonly kind: 'player'; readonly seat: HumanSeat }
-  | { readonly room: Room; readonly kind: 'spectator' };
+  | {
+      readonly room: Room;
+      readonly kind: 'player';
+      readonly seat: HumanSeat;
+      readonly node: string | undefined;
+    }
+  | {
+      readonly room: Room;
+      readonly kind: 'spectator';
+      readonly login: string;
+      readonly node: string | undefined;
+    };
+
+/** Where the broker's game requests go: straight to the rooms here, or through the cluster. */
+interface RequestFront {
+  join(body: Uint8Array, login: string, sessionId: string): void | Promise<void>;
+  resume(body: Uint8Array, login: string, sessionId: string): void | Promise<void>;
+  leave(login: string, sessionId: string): void | Promise<void>;
+  input(destination: string, body: Uint8Array, sessionId: string): void;
+  sessionClosed(login: string, sessionId: string): void;
+}
+
+/** `roomToPlay`'s answer in a cluster when no room here has a seat: open one (which takes Redis). */
+const NEW_ROOM = Symbol('new room');
 
 export interface GameStats {
   readonly rooms: readonly RoomSummary[];
@@ -49,7 +83,6 @@ export interface GameStats {
 
 const JSON_HEADERS: Array<[string, string]> = [['content-type', 'application/json']];
 const INPUT_PREFIX = '/app/game/rooms/';
-const INPUT_DESTINATION = /^\/app\/game\/rooms\/([^/]+)\/input$/;
 const TOPIC_PREFIX = '/topic/game/rooms/';
 const TOPIC_DESTINATION = /^\/topic\/game\/rooms\/([^/]+)\/state(\.json)?$/;
 
@@ -62,6 +95,9 @@ export class GameService {
   private readonly memberships = new Map<string, Membership>();
   private readonly tickTimes = new TickTimes(1024);
   private readonly unregister: Array<() => void> = [];
+  private readonly cluster: GameCluster | undefined;
+  /** Where rooms send their snapshots: the broker, seen through the cluster in cluster mode. */
+  private readonly output: RoomOutput;
   private roomsCreated = 0;
   private roomsChanged = false;
   private accepted = 0;
@@ -72,48 +108,79 @@ export class GameService {
     'out-of-order': 0,
   };
 
-  /** Throws a `RangeError` naming the first option out of range. */
-  constructor(broker: Broker, options: GameOptions = {}, logger: Logger = silentLogger) {
+  /**
+   * Throws a `RangeError` naming the first option out of range. With a cluster `node`, rooms are
+   * shared with the other nodes of the cluster.
+   */
+  constructor(
+    broker: Broker,
+    options: GameOptions = {},
+    logger: Logger = silentLogger,
+    node: ClusterNode | null = null,
+  ) {
     this.broker = broker;
     this.options = resolveGameOptions(options);
     this.logger = logger;
     this.loop = new GameLoop(this.options.tickRate, this.tick);
+    this.cluster = node === null ? undefined : new GameCluster(node, this.host(), this.options, logger);
+    this.output = this.cluster?.output(broker) ?? broker;
   }
 
-  /** Registers the handlers and snapshots on the broker and starts the loop. */
-  start(): void {
+  /**
+   * Registers the handlers and snapshots on the broker and starts the loop; in a cluster, also
+   * joins the others (resolves once this node listens for requests from them).
+   */
+  async start(): Promise<void> {
     if (this.loop.running) return;
     const { broker } = this;
+    const front: RequestFront = this.cluster ?? {
+      join: (body, login, sessionId) => this.join(body, login, sessionId),
+      resume: (body, login, sessionId) => this.resume(body, login, sessionId),
+      leave: (login, sessionId) => this.leave(login, sessionId),
+      input: (destination, body, sessionId) => this.input(inputRoomId(destination), body, sessionId),
+      sessionClosed: (_login, sessionId) => this.sessionClosed(sessionId),
+    };
     this.unregister.push(
       broker.registerAppHandler(GameDestination.join, (message, context) =>
-        this.join(message.body, context.login, context.sessionId),
+        front.join(message.body, context.login, context.sessionId),
       ),
       broker.registerAppHandler(GameDestination.resume, (message, context) =>
-        this.resume(message.body, context.login, context.sessionId),
+        front.resume(message.body, context.login, context.sessionId),
       ),
       broker.registerAppHandler(GameDestination.leave, (_message, context) =>
-        this.leave(context.login, context.sessionId),
+        front.leave(context.login, context.sessionId),
       ),
       broker.registerAppHandler(INPUT_PREFIX, (message) =>
-        this.input(message.destination, message.body, message.sessionId),
+        front.input(message.destination, message.body, message.sessionId),
       ),
       broker.registerSnapshot(GameDestination.rooms, () => ({
         body: JSON.stringify(this.roomList()),
         headers: JSON_HEADERS,
       })),
       broker.registerSnapshot(TOPIC_PREFIX, ({ destination }) => this.topicSnapshot(destination)),
-      broker.onSessionClosed(({ sessionId }) => this.sessionClosed(sessionId)),
+      broker.onSessionClosed(({ login, sessionId }) => front.sessionClosed(login, sessionId)),
     );
     this.loop.start();
     this.logger.info({ ...this.options, onTick: undefined }, 'game rooms open');
+    await this.cluster?.start();
   }
 
-  /** Stops the loop and unregisters everything. Rooms are dropped. */
-  stop(): void {
+  /**
+   * Stops the loop and unregisters everything. Rooms are dropped; in a cluster they are first
+   * saved and handed over, for other nodes to carry on with.
+   */
+  stop(): Promise<void> {
     this.loop.stop();
     for (const unregister of this.unregister.splice(0)) unregister();
-    this.rooms.clear();
-    this.memberships.clear();
+    const forget = () => {
+      this.rooms.clear();
+      this.memberships.clear();
+    };
+    if (this.cluster === undefined) {
+      forget();
+      return Promise.resolve();
+    }
+    return this.cluster.stop().then(forget);
   }
 
   stats(): GameStats {
@@ -135,9 +202,9 @@ export class GameService {
     const started = performance.now();
     const cpu = this.options.onTick === undefined ? undefined : process.cpuUsage();
     for (const room of [...this.rooms.values()]) {
-      const expired = room.advance(started, this.broker);
+      const expired = room.advance(started, this.output);
       if (expired.length > 0) {
-        this.roomsChanged = true;
+        this.changed(room);
         this.closeIfEmpty(room);
       }
     }
@@ -158,23 +225,64 @@ export class GameService {
   private join(body: Uint8Array, login: string, sessionId: string): void {
     const request = parseJoinRequest(body);
     if (request === undefined) {
-      this.reject(login, sessionId, 'a join request is JSON: {"name"?, "roomId"?, "spectate"?}');
+      this.reject(login, sessionId, Refusal.JOIN_SHAPE);
       return;
     }
-    this.leaveRoom(login, sessionId);
-    if (request.spectate === true) this.spectate(request, login, sessionId);
-    else this.play(request, login, sessionId);
+    void this.joinRoom(request, login, sessionId);
   }
 
-  private play(request: JoinRequest, login: string, sessionId: string): void {
-    const room = this.roomToPlay(request.roomId);
+  /**
+   * `node`: the session's node in a cluster; `picked`: the room the cluster chose for a join that
+   * names none. Only a cluster's join can be asynchronous (when it opens a room).
+   */
+  private joinRoom(
+    request: JoinRequest,
+    login: string,
+    sessionId: string,
+    node?: string,
+    picked?: string,
+  ): void | Promise<void> {
+    this.leaveRoom(login, sessionId);
+    if (request.spectate === true) this.spectate(request, login, sessionId, node, picked);
+    else return this.play(request, login, sessionId, node, picked);
+  }
+
+  private play(
+    request: JoinRequest,
+    login: string,
+    sessionId: string,
+    node?: string,
+    picked?: string,
+  ): void | Promise<void> {
+    const room = this.roomToPlay(request.roomId, picked);
+    if (room === NEW_ROOM) {
+      return this.cluster!.openRoom().then((opened) => {
+        if (typeof opened === 'string') {
+          this.reject(login, sessionId, opened);
+          return;
+        }
+        // Another request of the same session may have seated it meanwhile.
+        this.leaveRoom(login, sessionId);
+        this.seatPlayer(opened, request, login, sessionId, node);
+      });
+    }
     if (typeof room === 'string') {
       this.reject(login, sessionId, room);
       return;
     }
+    this.seatPlayer(room, request, login, sessionId, node);
+  }
+
+  private seatPlayer(
+    room: Room,
+    request: JoinRequest,
+    login: string,
+    sessionId: string,
+    node?: string,
+  ): void {
     const seat = room.addHuman(login, sessionId, displayName(request.name, login));
-    this.memberships.set(sessionId, { room, kind: 'player', seat });
-    this.roomsChanged = true;
+    this.setMembership(sessionId, { room, kind: 'player', seat, node });
+    this.changed(room);
     this.send(login, sessionId, {
       type: 'joined',
       roomId: room.id,
@@ -184,46 +292,63 @@ export class GameService {
     });
   }
 
-  /** The room to seat a player in, or why there is none. */
-  private roomToPlay(roomId: string | undefined): Room | string {
-    if (roomId === undefined) return this.fullestOpenRoom() ?? this.openRoom() ?? 'every room is full';
+  /** The room to seat a player in, or why there is none; in a cluster, possibly a room to open. */
+  private roomToPlay(roomId: string | undefined, picked?: string): Room | string | typeof NEW_ROOM {
+    if (roomId === undefined) {
+      const chosen = picked === undefined ? undefined : this.rooms.get(picked);
+      const room = chosen?.hasFreeSeat === true ? chosen : this.fullestOpenRoom();
+      if (room !== undefined) return room;
+      if (this.cluster !== undefined) return NEW_ROOM;
+      return this.openRoom() ?? Refusal.ALL_FULL;
+    }
     const room = this.rooms.get(roomId);
     if (room === undefined) return `there is no room ${roomId}`;
     return room.hasFreeSeat ? room : `room ${room.id} is full`;
   }
 
-  private spectate(request: JoinRequest, login: string, sessionId: string): void {
-    const room = request.roomId === undefined ? this.busiestRoom() : this.rooms.get(request.roomId);
+  private spectate(
+    request: JoinRequest,
+    login: string,
+    sessionId: string,
+    node?: string,
+    picked?: string,
+  ): void {
+    const named = request.roomId ?? picked;
+    const room = named === undefined ? this.busiestRoom() : this.rooms.get(named);
     if (room === undefined) {
       const reason = request.roomId === undefined ? 'no room is open' : `there is no room ${request.roomId}`;
       this.reject(login, sessionId, reason);
       return;
     }
     room.addSpectator(login, sessionId);
-    this.memberships.set(sessionId, { room, kind: 'spectator' });
-    this.roomsChanged = true;
+    this.setMembership(sessionId, { room, kind: 'spectator', login, node });
+    this.changed(room);
     this.send(login, sessionId, { type: 'spectating', roomId: room.id, world: room.world });
   }
 
   private resume(body: Uint8Array, login: string, sessionId: string): void {
     const request = parseResumeRequest(body);
-    const room = request === undefined ? undefined : this.rooms.get(request.roomId);
-    const held = request === undefined ? undefined : room?.seatForToken(request.resumeToken);
-    if (request === undefined || room === undefined || held === undefined) {
-      const reason =
-        request === undefined
-          ? 'a resume request is JSON: {"roomId", "resumeToken"}'
-          : 'no seat to resume: it was given up, or its grace period is over';
-      this.reject(login, sessionId, reason);
+    if (request === undefined) {
+      this.reject(login, sessionId, Refusal.RESUME_SHAPE);
+      return;
+    }
+    this.resumeSeat(request, login, sessionId);
+  }
+
+  private resumeSeat(request: ResumeRequest, login: string, sessionId: string, node?: string): void {
+    const room = this.rooms.get(request.roomId);
+    const held = room?.seatForToken(request.resumeToken);
+    if (room === undefined || held === undefined) {
+      this.reject(login, sessionId, Refusal.NO_SEAT);
       return;
     }
     const current = this.memberships.get(sessionId);
     if (!(current?.kind === 'player' && current.seat === held)) this.leaveRoom(login, sessionId);
     // A session still holding the seat (a connection whose drop the server has not seen yet) loses it.
-    if (held.sessionId !== undefined && held.sessionId !== sessionId) this.memberships.delete(held.sessionId);
+    if (held.sessionId !== undefined && held.sessionId !== sessionId) this.removeMembership(held.sessionId);
     const seat = room.resume(request.resumeToken, login, sessionId)!;
-    this.memberships.set(sessionId, { room, kind: 'player', seat });
-    this.roomsChanged = true;
+    this.setMembership(sessionId, { room, kind: 'player', seat, node });
+    this.changed(room);
     this.send(login, sessionId, {
       type: 'resumed',
       roomId: room.id,
@@ -233,18 +358,17 @@ export class GameService {
   }
 
   private leave(login: string, sessionId: string): void {
-    if (!this.leaveRoom(login, sessionId)) this.reject(login, sessionId, 'not in a room');
+    if (!this.leaveRoom(login, sessionId)) this.reject(login, sessionId, Refusal.NOT_IN_A_ROOM);
   }
 
   /** Takes the session out of its room, if any, and tells it. */
   private leaveRoom(login: string, sessionId: string): boolean {
-    const membership = this.memberships.get(sessionId);
+    const membership = this.removeMembership(sessionId);
     if (membership === undefined) return false;
-    this.memberships.delete(sessionId);
     const { room } = membership;
     if (membership.kind === 'player') room.removeHuman(membership.seat);
     else room.removeSpectator(sessionId);
-    this.roomsChanged = true;
+    this.changed(room);
     this.send(login, sessionId, { type: 'left', roomId: room.id });
     this.closeIfEmpty(room);
     return true;
@@ -254,9 +378,8 @@ export class GameService {
    * Hot path: about 30 messages a second per player. Anything wrong is counted and dropped without
    * a word: an ERROR would end the session, and a reply would double the traffic.
    */
-  private input(destination: string, body: Uint8Array, sessionId: string): void {
+  private input(roomId: string | undefined, body: Uint8Array, sessionId: string): void {
     const membership = this.memberships.get(sessionId);
-    const roomId = INPUT_DESTINATION.exec(destination)?.[1];
     if (membership?.kind !== 'player' || membership.room.id !== roomId) {
       this.rejected[InputRejection.NOT_PLAYING]++;
       return;
@@ -274,10 +397,31 @@ export class GameService {
   private sessionClosed(sessionId: string): void {
     const membership = this.memberships.get(sessionId);
     if (membership === undefined) return;
+    // Not `removeMembership`: the session's own node is the one telling.
     this.memberships.delete(sessionId);
     if (membership.kind === 'spectator') membership.room.removeSpectator(sessionId);
     else membership.room.markAway(membership.seat, performance.now());
+    this.changed(membership.room);
+  }
+
+  private setMembership(sessionId: string, membership: Membership): void {
+    this.memberships.set(sessionId, membership);
+    if (membership.node === undefined) return;
+    const login = membership.kind === 'player' ? membership.seat.login : membership.login;
+    this.cluster?.entered(sessionId, login, membership.node, membership.room.id);
+  }
+
+  private removeMembership(sessionId: string): Membership | undefined {
+    const membership = this.memberships.get(sessionId);
+    if (membership === undefined) return undefined;
+    this.memberships.delete(sessionId);
+    if (membership.node !== undefined) this.cluster?.exited(sessionId, membership.node, membership.room.id);
+    return membership;
+  }
+
+  private changed(room: Room): void {
     this.roomsChanged = true;
+    this.cluster?.roomChanged(room.id);
   }
 
   // ── Rooms ──────────────────────────────────────────────────────────────────────────────────────
@@ -311,14 +455,20 @@ export class GameService {
     if (room.humanCount > 0 || this.rooms.get(room.id) !== room) return;
     this.rooms.delete(room.id);
     for (const watcher of room.watchers()) {
-      this.memberships.delete(watcher.sessionId);
+      this.removeMembership(watcher.sessionId);
       this.send(watcher.login, watcher.sessionId, { type: 'left', roomId: room.id });
     }
     this.roomsChanged = true;
+    this.cluster?.roomClosed(room);
     this.logger.info({ roomId: room.id }, 'room closed');
   }
 
+  /** Every room: this node's, or the cluster's. */
   private roomList(): RoomSummary[] {
+    return this.cluster?.roomList() ?? this.localSummaries();
+  }
+
+  private localSummaries(): RoomSummary[] {
     return [...this.rooms.values()].map((room) => room.summary());
   }
 
@@ -334,6 +484,64 @@ export class GameService {
     }
     const json = room.latestJson();
     return json === undefined ? undefined : { body: json, headers: JSON_HEADERS };
+  }
+
+  // ── For the cluster ────────────────────────────────────────────────────────────────────────────
+
+  /** What the cluster layer may do with the rooms run here (`cluster/room-host.ts`). */
+  private host(): RoomHost {
+    return {
+      rooms: this.rooms,
+      roomOf: (sessionId) => this.memberships.get(sessionId)?.room,
+      join: (request, login, sessionId, node, picked) =>
+        this.joinRoom(request, login, sessionId, node, picked),
+      resume: (request, login, sessionId, node) => this.resumeSeat(request, login, sessionId, node),
+      leave: (login, sessionId) => this.leave(login, sessionId),
+      leaveRoom: (login, sessionId) => this.leaveRoom(login, sessionId),
+      input: (roomId, body, sessionId) => this.input(roomId, body, sessionId),
+      sessionClosed: (sessionId) => this.sessionClosed(sessionId),
+      send: (login, sessionId, event) => this.send(login, sessionId, event),
+      adopt: (room, nodes) => this.adopt(room, nodes),
+      drop: (roomId) => this.drop(roomId),
+      members: () => this.members(),
+      summaries: () => this.localSummaries(),
+    };
+  }
+
+  /**
+   * Starts running a room opened or taken over by this node; `nodes`: where each session still in it
+   * is. Their nodes are not told: they know already, and the cluster asks them to confirm.
+   */
+  private adopt(room: Room, nodes: ReadonlyMap<string, string>): void {
+    this.rooms.set(room.id, room);
+    for (const seat of room.humanSeats()) {
+      const node = seat.sessionId === undefined ? undefined : nodes.get(seat.sessionId);
+      if (node !== undefined) this.memberships.set(seat.sessionId!, { room, kind: 'player', seat, node });
+    }
+    for (const { login, sessionId } of room.watchers()) {
+      const node = nodes.get(sessionId);
+      if (node !== undefined) this.memberships.set(sessionId, { room, kind: 'spectator', login, node });
+    }
+    this.changed(room);
+  }
+
+  /** Stops running a room whose lease this node lost, without a word to anyone: it goes on elsewhere. */
+  private drop(roomId: string): Member[] {
+    if (!this.rooms.delete(roomId)) return [];
+    const members = this.members().filter((member) => member.roomId === roomId);
+    for (const member of members) this.memberships.delete(member.sessionId);
+    this.roomsChanged = true;
+    return members;
+  }
+
+  private members(): Member[] {
+    const members: Member[] = [];
+    for (const [sessionId, membership] of this.memberships) {
+      if (membership.node === undefined) continue;
+      const login = membership.kind === 'player' ? membership.seat.login : membership.login;
+      members.push({ roomId: membership.room.id, sessionId, login, node: membership.node });
+    }
+    return members;
   }
 
   // ── Events ─────────────────────────────────────────────────────────────────────────────────────
