@@ -19,6 +19,11 @@ import { decodeEnvelope, encodeEnvelope, isFrom } from './envelope';
 import type { ClusterNode } from './node';
 import { ClusterQueues } from './queues';
 
+/** The pub/sub channel a topic's messages cross nodes on; `PUBSUB NUMSUB` on it says how many nodes read it. */
+export function topicChannel(node: ClusterNode, topic: string): string {
+  return node.key('t', topic);
+}
+
 /** How long a SUBSCRIBE's RECEIPT may wait for Redis to confirm the channel. */
 const WATCH_TIMEOUT_MS = 2000;
 
@@ -83,7 +88,7 @@ export class ClusterBus implements ClusterLink {
   // ── Topics and user destinations ───────────────────────────────────────────────────────────────
 
   publishTopic(message: OutboundMessage): void {
-    this.send(this.node.key('t', message.destination), message, 'topic');
+    this.send(topicChannel(this.node, message.destination), message, 'topic');
   }
 
   publishUser(login: string, message: OutboundMessage, deliveredHere: boolean): void {
@@ -97,7 +102,7 @@ export class ClusterBus implements ClusterLink {
   }
 
   watchTopic(destination: string): Promise<void> | undefined {
-    return this.watch(this.topics, destination, this.node.key('t', destination), (message) =>
+    return this.watch(this.topics, destination, topicChannel(this.node, destination), (message) =>
       this.delivery!.deliverTopic(message),
     );
   }

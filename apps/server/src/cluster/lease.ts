@@ -21,6 +21,15 @@ const ACQUIRE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) the
 /** KEYS: token, target. ARGV: token, value. Writes only while the token is current; 1 if written. */
 const FENCED_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[2]) return 1 end return 0`;
 
+/** Where a lease lives: the holder's id, and the fencing-token counter beside it. */
+export function leaseKeys(
+  node: ClusterNode,
+  name: string,
+): { readonly lease: string; readonly token: string } {
+  const lease = node.key('lease', name);
+  return { lease, token: `${lease}:token` };
+}
+
 export interface LeaseOptions {
   /** Default 5000 ms. */
   readonly ttlMs?: number;
@@ -48,8 +57,9 @@ export class Lease {
     this.node = node;
     this.name = name;
     this.ttlMs = options.ttlMs ?? 5000;
-    this.leaseKey = node.key('lease', name);
-    this.tokenKey = `${this.leaseKey}:token`;
+    const keys = leaseKeys(node, name);
+    this.leaseKey = keys.lease;
+    this.tokenKey = keys.token;
     this.onAcquired = options.onAcquired;
     this.onLost = options.onLost;
   }

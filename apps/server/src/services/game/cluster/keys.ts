@@ -2,6 +2,7 @@
  * Where the game keeps things in Redis, in one place. Every name is under the node's prefix, so
  * clusters (and test runs) sharing one Redis never meet.
  */
+import { leaseKeys } from '../../../cluster/lease';
 import type { ClusterNode } from '../../../cluster/node';
 
 export class GameKeys {
@@ -41,13 +42,13 @@ export class GameKeys {
     return `game-room:${roomId}`;
   }
 
-  /** The key `Lease` keeps that lease under (`<prefix>:lease:<name>`), for checking many at once. */
+  /** The key `Lease` keeps that lease under, for checking many at once. */
   leaseKey(roomId: string): string {
-    return this.node.key('lease', this.leaseName(roomId));
+    return leaseKeys(this.node, this.leaseName(roomId)).lease;
   }
 
-  /** The lease's fencing-token counter (`<lease key>:token`), deleted with the room. */
+  /** The lease's fencing-token counter, deleted with the room. */
   leaseTokenKey(roomId: string): string {
-    return `${this.leaseKey(roomId)}:token`;
+    return leaseKeys(this.node, this.leaseName(roomId)).token;
   }
 }

@@ -9,6 +9,7 @@
  * to `<prefix>:t:<topic>` while a session there reads the topic. A new reader elsewhere is noticed
  * within a second; the topic's next keyframe follows.
  */
+import { topicChannel } from '../../../cluster/bus';
 import type { ClusterNode } from '../../../cluster/node';
 
 export class TopicInterest {
@@ -33,7 +34,7 @@ export class TopicInterest {
     // The bus's channel for a topic: see `publishTopic` in `src/cluster/bus.ts`.
     const reply = (await this.node.redis.pubsub(
       'NUMSUB',
-      ...topics.map((topic) => this.node.key('t', topic)),
+      ...topics.map((topic) => topicChannel(this.node, topic)),
     )) as Array<string | number>;
     this.read.clear();
     for (let i = 0; i < topics.length; i++) {
