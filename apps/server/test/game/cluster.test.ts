@@ -4,13 +4,7 @@
  * node is killed (or stopped) another takes the room over, seats, scores and all. Then two nodes on
  * a Redis of their own, taken away and brought back.
  */
-import {
-  type DecodedSnapshot,
-  GameDestination,
-  type GameEvent,
-  PlayerFlag,
-  type RoomSummary,
-} from '@stomping-ground/protocol';
+import { GameDestination, type GameEvent, PlayerFlag, type RoomSummary } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerErrorCode } from '../../src/core/errors';
 import { CloseCode } from '../../src/core/transport';
@@ -18,7 +12,7 @@ import { startCluster, type TestCluster } from '../support/cluster';
 import { eventually, messagesOf } from '../support/cluster-clients';
 import { expectSessionError, text } from '../support/raw';
 import { TestRedisServer } from '../support/redis-server';
-import { GamePeer } from './game-peer';
+import { GamePeer, scoreAPoint } from './game-peer';
 
 let cluster: TestCluster;
 const peers: GamePeer[] = [];
@@ -70,26 +64,6 @@ async function savedScore(roomId: string, playerId: number): Promise<number | un
 
 function nodeIndex(nodeId: string): number {
   return Number(nodeId.replace('node-', ''));
-}
-
-/** Steers toward the nearest orb, as a client would, until the player has scored. */
-async function scoreAPoint(player: GamePeer, roomId: string): Promise<DecodedSnapshot> {
-  return player.snapshotWhere((snapshot) => {
-    const me = snapshot.you!;
-    if (me.score > 0) return true;
-    const orb = [...snapshot.orbs].sort(
-      (a, b) => (a.x - me.x) ** 2 + (a.y - me.y) ** 2 - ((b.x - me.x) ** 2 + (b.y - me.y) ** 2),
-    )[0]!;
-    for (let i = 0; i < 2; i++) {
-      player.sendInput(roomId, {
-        left: orb.x < me.x - 4,
-        right: orb.x > me.x + 4,
-        up: orb.y < me.y - 4,
-        down: orb.y > me.y + 4,
-      });
-    }
-    return false;
-  }, 15_000);
 }
 
 /** Holds a key for a while and returns how far the player's own position moved along x. */
@@ -175,7 +149,7 @@ describe('game rooms in a cluster', () => {
     expect([benJoined.roomId, cyJoined.roomId]).toEqual([roomId, roomId]);
 
     // Ben scores, and the owner saves it.
-    const scored = (await scoreAPoint(ben, roomId)).you!.score;
+    const scored = (await scoreAPoint(ben, roomId, 15_000)).you!.score;
     expect(scored).toBeGreaterThan(0);
     await eventually(
       async () => ((await savedScore(roomId, benJoined.playerId)) ?? 0) >= scored,

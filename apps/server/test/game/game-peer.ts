@@ -171,3 +171,28 @@ export class GamePeer {
     return this.probe.closed;
   }
 }
+
+/** Steers toward the nearest orb, as a client would, until the player has scored. */
+export async function scoreAPoint(
+  player: GamePeer,
+  roomId: string,
+  timeoutMs = 10_000,
+): Promise<DecodedSnapshot> {
+  return player.snapshotWhere((snapshot) => {
+    const me = snapshot.you!;
+    if (me.score > 0) return true;
+    const orb = [...snapshot.orbs].sort(
+      (a, b) => (a.x - me.x) ** 2 + (a.y - me.y) ** 2 - ((b.x - me.x) ** 2 + (b.y - me.y) ** 2),
+    )[0]!;
+    // Two inputs per snapshot: one per tick.
+    for (let i = 0; i < 2; i++) {
+      player.sendInput(roomId, {
+        left: orb.x < me.x - 4,
+        right: orb.x > me.x + 4,
+        up: orb.y < me.y - 4,
+        down: orb.y > me.y + 4,
+      });
+    }
+    return false;
+  }, timeoutMs);
+}

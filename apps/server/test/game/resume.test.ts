@@ -2,11 +2,11 @@
  * Dropped connections and `resume`: the seat is held, marked away, for the grace period, and the
  * seat's token takes it back from a new connection, score and all; after the grace period it is gone.
  */
-import { type DecodedSnapshot, GameDestination, PlayerFlag } from '@stomping-ground/protocol';
+import { GameDestination, PlayerFlag } from '@stomping-ground/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/app';
 import { until } from '../support/raw';
-import { GamePeer } from './game-peer';
+import { GamePeer, scoreAPoint } from './game-peer';
 
 const GRACE_MS = 600;
 let server: RunningServer;
@@ -16,27 +16,6 @@ async function peer(): Promise<GamePeer> {
   const opened = await GamePeer.open(server);
   peers.push(opened);
   return opened;
-}
-
-/** Steers toward the nearest orb, as a client would, until the player has scored. */
-async function scoreAPoint(player: GamePeer, roomId: string): Promise<DecodedSnapshot> {
-  return player.snapshotWhere((snapshot) => {
-    const me = snapshot.you!;
-    if (me.score > 0) return true;
-    const orb = [...snapshot.orbs].sort(
-      (a, b) => (a.x - me.x) ** 2 + (a.y - me.y) ** 2 - ((b.x - me.x) ** 2 + (b.y - me.y) ** 2),
-    )[0]!;
-    // Two inputs per snapshot: one per tick.
-    for (let i = 0; i < 2; i++) {
-      player.sendInput(roomId, {
-        left: orb.x < me.x - 4,
-        right: orb.x > me.x + 4,
-        up: orb.y < me.y - 4,
-        down: orb.y > me.y + 4,
-      });
-    }
-    return false;
-  }, 10_000);
 }
 
 beforeEach(async () => {
