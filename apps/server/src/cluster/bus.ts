@@ -168,8 +168,8 @@ export class ClusterBus implements ClusterLink {
 
   // ── Queues ─────────────────────────────────────────────────────────────────────────────────────
 
-  enqueue(message: OutboundMessage): Promise<void> {
-    return this.queues!.enqueue(message);
+  enqueue(messages: readonly OutboundMessage[]): Promise<void> {
+    return this.queues!.enqueue(messages);
   }
 
   queueDemand(queue: Queue): void {

@@ -4,7 +4,8 @@
  * redelivery come from the consumer group itself:
  *
  * - SEND: a script checks the depth bound, appends the message and wakes the nodes (`queue-wake`);
- *   the SEND's RECEIPT waits for it, so a receipted message is in Redis, not in any one node.
+ *   the SEND's RECEIPT waits for it, so a receipted message is in Redis, not in any one node. A
+ *   COMMIT's queue SENDs go through the script together: all are stored or none.
  * - A node reads new entries (`XREADGROUP … >`) only as many as its own consumers can take now
  *   (`Queue.room`), on a wake-up, when a consumer acknowledges or drains, and once a second. Read
  *   entries sit in the group's pending list under the node's name until the client's ACK (or the
@@ -37,15 +38,34 @@ const SWEEP_MS = 1000;
 const CLAIM_MIN_IDLE_MS = 1000;
 
 /**
- * KEYS: stream, wake channel. ARGV: group, max depth, queue name, message-id, headers JSON, body.
- * Returns the entry id, or the error FULL.
+ * Stores messages, all or none: first every stream's depth bound is checked against what it would
+ * hold, then each message is appended and the nodes are woken once per queue. A script runs whole,
+ * so no other client sees some of the messages without the rest.
+ *
+ * KEYS: wake channel, then one stream per message (a stream repeats when several messages go to it).
+ * ARGV: group, max depth, then per message: queue name, message-id, headers JSON, body.
+ * Returns the number stored, or the error `FULL <queue>`.
  */
 const ENQUEUE = `
-if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[2]) then return redis.error_reply('FULL') end
-redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
-local id = redis.call('XADD', KEYS[1], '*', 'm', ARGV[4], 'h', ARGV[5], 'b', ARGV[6])
-redis.call('PUBLISH', KEYS[2], ARGV[3])
-return id`;
+local adding = {}
+for i = 2, #KEYS do adding[KEYS[i]] = (adding[KEYS[i]] or 0) + 1 end
+for i = 2, #KEYS do
+  if adding[KEYS[i]] and redis.call('XLEN', KEYS[i]) + adding[KEYS[i]] > tonumber(ARGV[2]) then
+    return redis.error_reply('FULL ' .. ARGV[3 + (i - 2) * 4])
+  end
+  adding[KEYS[i]] = nil
+end
+local woken = {}
+for i = 2, #KEYS do
+  local a = 3 + (i - 2) * 4
+  redis.pcall('XGROUP', 'CREATE', KEYS[i], ARGV[1], '0', 'MKSTREAM')
+  redis.call('XADD', KEYS[i], '*', 'm', ARGV[a + 1], 'h', ARGV[a + 2], 'b', ARGV[a + 3])
+  if not woken[KEYS[i]] then
+    woken[KEYS[i]] = true
+    redis.call('PUBLISH', KEYS[1], ARGV[a])
+  end
+end
+return #KEYS - 1`;
 
 interface EnqueueCommand {
   stompEnqueue(...args: Array<string | number | Buffer>): Promise<string>;
@@ -89,7 +109,7 @@ export class ClusterQueues {
     this.node = node;
     this.delivery = delivery;
     this.logger = logger;
-    node.redis.defineCommand('stompEnqueue', { numberOfKeys: 2, lua: ENQUEUE });
+    node.redis.defineCommand('stompEnqueue', { lua: ENQUEUE });
   }
 
   async start(): Promise<void> {
@@ -125,31 +145,40 @@ export class ClusterQueues {
 
   // ── SEND ───────────────────────────────────────────────────────────────────────────────────────
 
-  async enqueue(message: OutboundMessage): Promise<void> {
-    const name = message.destination;
-    if (!this.node.isUp) throw unavailable(name);
-    const body = Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength);
+  /** Stores messages in their queues, all or none (see `ENQUEUE`). */
+  async enqueue(messages: readonly OutboundMessage[]): Promise<void> {
+    const names = [...new Set(messages.map((message) => message.destination))].join(', ');
+    if (!this.node.isUp) throw unavailable(names);
+    const keys = messages.map((message) => this.streamKey(message.destination));
+    const args: Array<string | number | Buffer> = [GROUP, this.delivery.maxQueueDepth];
+    for (const { destination, messageId, headers, body } of messages) {
+      args.push(
+        destination,
+        messageId,
+        JSON.stringify(headers),
+        Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      );
+    }
     try {
+      // Without a fixed key count, ioredis takes the count as the first argument.
       await (this.node.redis as unknown as EnqueueCommand).stompEnqueue(
-        this.streamKey(name),
+        keys.length + 1,
         this.wakeChannel,
-        GROUP,
-        this.delivery.maxQueueDepth,
-        name,
-        message.messageId,
-        JSON.stringify(message.headers),
-        body,
+        ...keys,
+        ...args,
       );
     } catch (error) {
-      if (error instanceof Error && error.message.includes('FULL')) {
-        throw new BrokerError(BrokerErrorCode.LIMIT, `queue ${name} is full`, {
-          detail: `queue ${name} already holds ${this.delivery.maxQueueDepth} messages, the most allowed`,
+      const full = error instanceof Error ? /FULL (.*)$/.exec(error.message) : null;
+      if (full !== null) {
+        const queue = full[1]!;
+        throw new BrokerError(BrokerErrorCode.LIMIT, `queue ${queue} is full`, {
+          detail: `queue ${queue} cannot take more than ${this.delivery.maxQueueDepth} messages; nothing was stored`,
         });
       }
-      this.logger.warn({ err: error, queue: name }, 'a queue message could not be stored');
-      throw unavailable(name);
+      this.logger.warn({ err: error, queues: names }, 'queue messages could not be stored');
+      throw unavailable(names);
     }
-    this.counts.stored++;
+    this.counts.stored += messages.length;
   }
 
   // ── Reading for the consumers here ─────────────────────────────────────────────────────────────

@@ -46,10 +46,11 @@ export interface ClusterLink {
   watchUser(login: string): Promise<void> | undefined;
   unwatchUser(login: string): void;
   /**
-   * Stores a message in the cluster's queue. Resolves once stored, so the SEND's RECEIPT means the
-   * message survives any one node; rejects with a `BrokerError` when it cannot be stored.
+   * Stores messages in the cluster's queues, all or none (a COMMIT's queue SENDs go together).
+   * Resolves once stored, so the RECEIPT means they survive any one node; rejects with a
+   * `BrokerError` when they cannot be stored, and then none is.
    */
-  enqueue(message: OutboundMessage): Promise<void>;
+  enqueue(messages: readonly OutboundMessage[]): Promise<void>;
   /** The local queue may take more than it holds (a consumer came, acknowledged, or drained). */
   queueDemand(queue: Queue): void;
   /** Deliveries consumed for good: acknowledged, or sent on an `auto` subscription. */

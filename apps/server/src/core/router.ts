@@ -179,13 +179,23 @@ export class Router {
    * resolves once it is stored there, and rejects with `STOMP_ERR_LIMIT` when it is full.
    */
   sendToQueue(message: OutboundMessage): Promise<void> | undefined {
-    if (this.link !== undefined) return this.link.enqueue(message);
+    if (this.link !== undefined) return this.link.enqueue([message]);
     const queue = this.queueFor(message.destination);
     if (queue.enqueue(message)) return undefined;
     if (queue.isUnused) this.queues.delete(queue.name);
     throw new BrokerError(BrokerErrorCode.LIMIT, `queue ${message.destination} is full`, {
       detail: `queue ${message.destination} already holds ${queue.depth} messages (${queue.bytes} bytes) that no consumer can take; the limits are ${this.limits.maxQueueDepth} messages and ${this.limits.maxQueueBytes} bytes`,
     });
+  }
+
+  /**
+   * In a cluster, stores a committed transaction's queue messages in the cluster's queues, all or
+   * none; the promise settles as `sendToQueue`'s does. Undefined on a node on its own, where
+   * `assertRoom` has made sure each `sendToQueue` succeeds.
+   */
+  sendAllToQueues(messages: readonly OutboundMessage[]): Promise<void> | undefined {
+    if (this.link === undefined || messages.length === 0) return undefined;
+    return this.link.enqueue(messages);
   }
 
   /** Throws `STOMP_ERR_LIMIT` unless every queue could keep what a transaction is about to send it. */

@@ -399,11 +399,16 @@ export class Session implements SubscriptionOwner, Tickable {
     }
   }
 
+  /**
+   * Delivers a SEND. `clusterBatch`, during a COMMIT in a cluster, collects queue messages so that
+   * they are stored together, all or none.
+   */
   private route(
     destination: Destination,
     headers: Headers,
     body: Uint8Array,
     receipt: string | undefined,
+    clusterBatch?: OutboundMessage[],
   ): void {
     const message = new OutboundMessage(destination.name, this.host.ids.nextMessageId(), headers, body);
     switch (destination.kind) {
@@ -411,6 +416,10 @@ export class Session implements SubscriptionOwner, Tickable {
         this.host.router.publishTopic(message);
         return;
       case DestinationKind.QUEUE: {
+        if (clusterBatch !== undefined) {
+          clusterBatch.push(message);
+          return;
+        }
         // In a cluster the message is stored in Redis first: the RECEIPT (this one and every later
         // one, STOMP being a stream) waits until it is, so a receipted message survives any one node.
         const stored = this.host.router.sendToQueue(message);
@@ -670,6 +679,8 @@ export class Session implements SubscriptionOwner, Tickable {
     }
     this.host.router.assertRoom(queueSends);
 
+    const receipt = getHeader(frame.headers, 'receipt');
+    const clusterBatch: OutboundMessage[] | undefined = this.host.router.clustered ? [] : undefined;
     const batches = new Map<AppHandler, AppMessage[]>();
     for (const action of actions) {
       if (action.kind === 'send') {
@@ -677,7 +688,7 @@ export class Session implements SubscriptionOwner, Tickable {
         const { destination, headers, body } = action;
         const handler = handlers.get(destination.name);
         if (handler === undefined) {
-          this.route(destination, headers, body, getHeader(frame.headers, 'receipt'));
+          this.route(destination, headers, body, receipt, clusterBatch);
         } else {
           const batch = batches.get(handler) ?? [];
           batch.push(this.appMessage(destination.name, headers, body));
@@ -689,7 +700,10 @@ export class Session implements SubscriptionOwner, Tickable {
         this.settle(action.subscription, action.key, action.kind === 'nack');
       }
     }
-    if (batches.size > 0) this.runBatches(batches, getHeader(frame.headers, 'receipt'));
+    // In a cluster the queue messages are stored in one step; the RECEIPT waits for it.
+    const stored = this.host.router.sendAllToQueues(clusterBatch ?? []);
+    if (stored !== undefined) this.receipts.hold(stored.catch((error: unknown) => this.fail(error, receipt)));
+    if (batches.size > 0) this.runBatches(batches, receipt);
   }
 
   /**

@@ -44,8 +44,9 @@ class RecordingLink implements ClusterLink {
   unwatchUser(login: string): void {
     this.calls.push(`unwatchUser ${login}`);
   }
-  enqueue(message: OutboundMessage): Promise<void> {
-    this.enqueued.push(message);
+  enqueue(messages: readonly OutboundMessage[]): Promise<void> {
+    this.calls.push(`enqueue ${messages.map((message) => text(message.body)).join(' ')}`);
+    this.enqueued.push(...messages);
     return this.enqueueResult();
   }
   queueDemand(queue: Queue): void {
@@ -156,6 +157,24 @@ describe('a broker in a cluster', () => {
     await settle();
     expect(producer.error()).toMatchObject({ code: 'STOMP_ERR_UNAVAILABLE', receiptId: 'r1', close: 1013 });
     expect(producer.received('RECEIPT')).toEqual([]);
+  });
+
+  it("stores a COMMIT's queue SENDs in one step, and sends the COMMIT's RECEIPT once they are stored", async () => {
+    const { broker, link } = clusteredBroker();
+    let store!: () => void;
+    link.enqueueResult = () => new Promise((resolve) => (store = resolve));
+    const producer = await connectClient(broker);
+    producer.send('BEGIN', { transaction: 't' });
+    producer.send('SEND', { destination: '/queue/a', transaction: 't' }, 'one');
+    producer.send('SEND', { destination: '/topic/news', transaction: 't' }, 'news');
+    producer.send('SEND', { destination: '/queue/b', transaction: 't' }, 'two');
+    producer.send('COMMIT', { transaction: 't', receipt: 'c' });
+    await settle();
+    expect(link.calls.filter((call) => call.startsWith('enqueue'))).toEqual(['enqueue one two']);
+    expect(producer.received('RECEIPT')).toEqual([]);
+    store();
+    await settle();
+    expect(header(producer.last('RECEIPT'), 'receipt-id')).toBe('c');
   });
 
   it("asks the cluster for what its consumers' windows can take, and reports what they consumed", async () => {
