@@ -1,9 +1,38 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Tests that run several real server processes on Redis, and kill them: they run one file at a
+ * time, after the rest, so their timings (lease expiry, presence expiry) never compete with a
+ * machine full of other tests.
+ */
+const CLUSTER_TESTS = [
+  'test/cluster/**/*.test.ts',
+  'test/market/cluster*.test.ts',
+  'test/game/cluster*.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 15_000,
     hookTimeout: 15_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...CLUSTER_TESTS],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: CLUSTER_TESTS,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
