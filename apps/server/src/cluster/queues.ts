@@ -14,7 +14,9 @@
  *   consumers for the queue claims them (`XCLAIM`, once idle for a second, so two nodes never take
  *   the same entry) and redelivers them flagged `redelivered:true`.
  * - A node whose last local consumer leaves hands what it holds back to the group, under the
- *   consumer name `released` that no node bears, so the others claim it at once.
+ *   consumer name `released` that no node bears, so the others claim it at once. So does a NACK
+ *   with no other consumer on the node: the message goes to a consumer on another node if there is
+ *   one, and back to the same consumer after a sweep if not.
  *
  * Delivery is at least once: an ACK lost with its node means a redelivery, never a loss. If Redis
  * is away, a SEND is refused with `STOMP_ERR_UNAVAILABLE` (the client knows it was not stored), and
@@ -99,6 +101,8 @@ export class ClusterQueues {
   private readonly pulling = new Set<string>();
   private readonly again = new Set<string>();
   private readonly lastClaim = new Map<string, number>();
+  /** When this node last handed entries of a queue back: it leaves them to other nodes for a sweep. */
+  private readonly lastRelease = new Map<string, number>();
   /** Writes that failed while Redis was away, sent again when it is back. */
   private waiting: Array<() => Promise<unknown>> = [];
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
@@ -267,6 +271,9 @@ export class ClusterQueues {
     for (const [consumer] of summary[3] ?? []) {
       if (consumer === this.node.id) continue;
       if (consumer !== RELEASED && (await this.node.isAlive(consumer))) continue;
+      // What this node just handed back (a NACK with no other consumer here) is for the other
+      // nodes first; it takes it back itself at a later sweep if nobody else did.
+      if (consumer === RELEASED && now - (this.lastRelease.get(name) ?? 0) < SWEEP_MS) continue;
       for (;;) {
         const room = this.delivery.localQueue(name)?.room() ?? 0;
         if (room <= 0) return taken;
@@ -357,6 +364,7 @@ export class ClusterQueues {
     const ids = this.idsOf(messages);
     if (ids.length === 0) return;
     const key = this.streamKey(name);
+    this.lastRelease.set(name, Date.now());
     this.write(async () => {
       // Claimed by `released` with a long idle time: the next claim anywhere takes them at once.
       await this.node.redis.xclaim(key, GROUP, RELEASED, 0, ...ids, 'IDLE', 3_600_000, 'JUSTID');
@@ -396,6 +404,7 @@ export class ClusterQueues {
       if (this.delivery.localQueue(name) === undefined) {
         this.known.delete(name);
         this.lastClaim.delete(name);
+        this.lastRelease.delete(name);
         continue;
       }
       if (!this.pulling.has(name)) void this.pull(name, true);

@@ -138,8 +138,16 @@ export class Queue {
     this.link.queueReleased(this, messages);
   }
 
-  /** Messages a subscriber gave back, oldest first: they go out again before anything new. */
+  /**
+   * Messages a subscriber gave back (a NACK, or it left), oldest first: they go out again before
+   * anything new, to another subscriber if one can take them. In a cluster, when no other consumer
+   * is here, they go back to the cluster so that a consumer on another node gets them.
+   */
   requeue(messages: readonly OutboundMessage[], from: Subscription): void {
+    if (this.link !== undefined && !this.consumers.some((consumer) => consumer !== from)) {
+      this.link.queueReleased(this, messages);
+      return;
+    }
     for (const message of messages) {
       this.redeliveries.push({ message, redelivered: true, avoid: from });
       this.retainedBytes += message.body.length;

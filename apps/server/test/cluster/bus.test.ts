@@ -139,6 +139,30 @@ describe('queues across nodes', () => {
     for (const message of messagesOf(taker)) expect(getHeader(message.headers, 'redelivered')).toBe('true');
   });
 
+  it('redelivers a NACKed message to a consumer on another node', async () => {
+    const consumers = await Promise.all([1, 2].map((index) => clients.client(cluster.wsUrl(index))));
+    await Promise.all(
+      consumers.map((probe) => subscribe(probe, 'nack', '/queue/cluster.nack', 'client-individual')),
+    );
+    const producer = await clients.client(cluster.wsUrl(0));
+    await sendWithReceipt(producer, 'SEND', [['destination', '/queue/cluster.nack']], 'refused once');
+    await eventually(
+      () => consumers.some((probe) => messagesOf(probe).length === 1),
+      5_000,
+      'the first delivery',
+    );
+    const [refuser, taker] =
+      messagesOf(consumers[0]!).length === 1 ? consumers : [consumers[1]!, consumers[0]!];
+    refuser!.send({
+      command: 'NACK',
+      headers: [['id', getHeader(messagesOf(refuser!)[0]!.headers, 'ack')!]],
+    });
+    await eventually(() => messagesOf(taker!).length === 1, 5_000, 'the redelivery on the other node');
+    expect(text(messagesOf(taker!)[0]!)).toBe('refused once');
+    expect(getHeader(messagesOf(taker!)[0]!.headers, 'redelivered')).toBe('true');
+    expect(messagesOf(refuser!)).toHaveLength(1);
+  });
+
   it('loses nothing receipted when a node holding deliveries is killed with SIGKILL mid-stream', async () => {
     const victim = await cluster.addNode();
     const doomed = await clients.client(cluster.wsUrl(victim));

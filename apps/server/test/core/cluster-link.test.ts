@@ -205,6 +205,30 @@ describe('a broker in a cluster', () => {
     expect(link.consumed).toEqual(['a']);
   });
 
+  it('redelivers a NACKed message to another local consumer, or hands it to the cluster when there is none', async () => {
+    const { broker, link } = clusteredBroker();
+    const [first, second] = [await connectClient(broker), await connectClient(broker)];
+    first.send('SUBSCRIBE', { id: '1', destination: '/queue/jobs', ack: 'client-individual' });
+    await settle();
+    const queue = link.delivery.localQueue('/queue/jobs')!;
+    queue.accept(fromCluster('/queue/jobs', 'alone'), false);
+    await settle();
+    first.send('NACK', { id: header(first.messages()[0]!, 'ack')! });
+    await settle();
+    expect(link.released).toEqual(['alone']);
+
+    second.send('SUBSCRIBE', { id: '1', destination: '/queue/jobs', ack: 'client-individual' });
+    await settle();
+    queue.accept(fromCluster('/queue/jobs', 'shared'), false);
+    await settle();
+    const [holder, other] = first.bodies().includes('shared') ? [first, second] : [second, first];
+    holder.send('NACK', { id: header(holder.messages().at(-1)!, 'ack')! });
+    await settle();
+    expect(other.bodies()).toEqual(['shared']);
+    expect(header(other.messages()[0]!, 'redelivered')).toBe('true');
+    expect(link.released).toEqual(['alone']);
+  });
+
   it('hands back to the cluster what its last consumer leaves unacknowledged', async () => {
     const { broker, link } = clusteredBroker();
     const consumer = await connectClient(broker);
