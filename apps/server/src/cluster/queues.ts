@@ -40,37 +40,71 @@ const SWEEP_MS = 1000;
 const CLAIM_MIN_IDLE_MS = 1000;
 
 /**
- * Stores messages, all or none: first every stream's depth bound is checked against what it would
- * hold, then each message is appended and the nodes are woken once per queue. A script runs whole,
- * so no other client sees some of the messages without the rest.
+ * Stores messages, all or none: first every stream's bounds are checked against what it would hold
+ * (entries, and body bytes kept in the hash `<prefix>:q-bytes`), then each message is appended and
+ * the nodes are woken once per queue. A script runs whole, so no other client sees some of the
+ * messages without the rest.
  *
- * KEYS: wake channel, then one stream per message (a stream repeats when several messages go to it).
- * ARGV: group, max depth, then per message: queue name, message-id, headers JSON, body.
+ * KEYS: wake channel, byte counts, then one stream per message (repeated when several go to it).
+ * ARGV: group, max depth, max bytes, then per message: queue name, message-id, headers JSON, body.
  * Returns the number stored, or the error `FULL <queue>`.
  */
 const ENQUEUE = `
-local adding = {}
-for i = 2, #KEYS do adding[KEYS[i]] = (adding[KEYS[i]] or 0) + 1 end
-for i = 2, #KEYS do
-  if adding[KEYS[i]] and redis.call('XLEN', KEYS[i]) + adding[KEYS[i]] > tonumber(ARGV[2]) then
-    return redis.error_reply('FULL ' .. ARGV[3 + (i - 2) * 4])
+local first = 3
+local function arg(i) return 4 + (i - first) * 4 end
+local count, size = {}, {}
+for i = first, #KEYS do
+  count[KEYS[i]] = (count[KEYS[i]] or 0) + 1
+  size[KEYS[i]] = (size[KEYS[i]] or 0) + string.len(ARGV[arg(i) + 3])
+end
+for i = first, #KEYS do
+  local key = KEYS[i]
+  if count[key] then
+    local held = tonumber(redis.call('HGET', KEYS[2], key) or '0')
+    if redis.call('XLEN', key) + count[key] > tonumber(ARGV[2]) or held + size[key] > tonumber(ARGV[3]) then
+      return redis.error_reply('FULL ' .. ARGV[arg(i)])
+    end
+    count[key] = nil
   end
-  adding[KEYS[i]] = nil
 end
 local woken = {}
-for i = 2, #KEYS do
-  local a = 3 + (i - 2) * 4
+for i = first, #KEYS do
+  local a = arg(i)
   redis.pcall('XGROUP', 'CREATE', KEYS[i], ARGV[1], '0', 'MKSTREAM')
   redis.call('XADD', KEYS[i], '*', 'm', ARGV[a + 1], 'h', ARGV[a + 2], 'b', ARGV[a + 3])
+  redis.call('HINCRBY', KEYS[2], KEYS[i], string.len(ARGV[a + 3]))
   if not woken[KEYS[i]] then
     woken[KEYS[i]] = true
     redis.call('PUBLISH', KEYS[1], ARGV[a])
   end
 end
-return #KEYS - 1`;
+return #KEYS - first + 1`;
 
-interface EnqueueCommand {
-  stompEnqueue(...args: Array<string | number | Buffer>): Promise<string>;
+/**
+ * Acknowledges and deletes entries, and takes their body bytes off the queue's count. An entry
+ * acknowledged twice (a redelivery after a claim) is counted once: only entries still there count.
+ *
+ * KEYS: stream, byte counts. ARGV: group, entry ids. Returns the bytes freed.
+ */
+const ACKNOWLEDGE = `
+local freed = 0
+for i = 2, #ARGV do
+  local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])[1]
+  if entry then
+    local fields = entry[2]
+    for f = 1, #fields, 2 do
+      if fields[f] == 'b' then freed = freed + string.len(fields[f + 1]) end
+    end
+  end
+end
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
+redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
+if freed > 0 then redis.call('HINCRBY', KEYS[2], KEYS[1], -freed) end
+return freed`;
+
+interface QueueCommands {
+  stompEnqueue(...args: Array<string | number | Buffer>): Promise<number>;
+  stompAcknowledge(...args: Array<string | number>): Promise<number>;
 }
 
 type StreamEntry = [id: Buffer, fields: Buffer[]] | null;
@@ -114,6 +148,7 @@ export class ClusterQueues {
     this.delivery = delivery;
     this.logger = logger;
     node.redis.defineCommand('stompEnqueue', { lua: ENQUEUE });
+    node.redis.defineCommand('stompAcknowledge', { numberOfKeys: 2, lua: ACKNOWLEDGE });
   }
 
   async start(): Promise<void> {
@@ -147,6 +182,15 @@ export class ClusterQueues {
     return this.node.key('q', name);
   }
 
+  /** Hash: stream key → body bytes its entries hold. */
+  private get bytesKey(): string {
+    return this.node.key('q-bytes');
+  }
+
+  private get commands(): QueueCommands {
+    return this.node.redis as unknown as QueueCommands;
+  }
+
   // ── SEND ───────────────────────────────────────────────────────────────────────────────────────
 
   /** Stores messages in their queues, all or none (see `ENQUEUE`). */
@@ -154,7 +198,8 @@ export class ClusterQueues {
     const names = [...new Set(messages.map((message) => message.destination))].join(', ');
     if (!this.node.isUp) throw unavailable(names);
     const keys = messages.map((message) => this.streamKey(message.destination));
-    const args: Array<string | number | Buffer> = [GROUP, this.delivery.maxQueueDepth];
+    const { maxQueueDepth, maxQueueBytes } = this.delivery;
+    const args: Array<string | number | Buffer> = [GROUP, maxQueueDepth, maxQueueBytes];
     for (const { destination, messageId, headers, body } of messages) {
       args.push(
         destination,
@@ -165,18 +210,13 @@ export class ClusterQueues {
     }
     try {
       // Without a fixed key count, ioredis takes the count as the first argument.
-      await (this.node.redis as unknown as EnqueueCommand).stompEnqueue(
-        keys.length + 1,
-        this.wakeChannel,
-        ...keys,
-        ...args,
-      );
+      await this.commands.stompEnqueue(keys.length + 2, this.wakeChannel, this.bytesKey, ...keys, ...args);
     } catch (error) {
       const full = error instanceof Error ? /FULL (.*)$/.exec(error.message) : null;
       if (full !== null) {
         const queue = full[1]!;
         throw new BrokerError(BrokerErrorCode.LIMIT, `queue ${queue} is full`, {
-          detail: `queue ${queue} cannot take more than ${this.delivery.maxQueueDepth} messages; nothing was stored`,
+          detail: `queue ${queue} cannot take more than ${maxQueueDepth} messages or ${maxQueueBytes} body bytes; nothing was stored`,
         });
       }
       this.logger.warn({ err: error, queues: names }, 'queue messages could not be stored');
@@ -351,11 +391,7 @@ export class ClusterQueues {
     if (ids.length === 0) return;
     const key = this.streamKey(name);
     this.write(async () => {
-      await this.node.redis
-        .multi()
-        .xack(key, GROUP, ...ids)
-        .xdel(key, ...ids)
-        .exec();
+      await this.commands.stompAcknowledge(key, this.bytesKey, GROUP, ...ids);
       this.counts.acknowledged += ids.length;
     });
   }

@@ -61,6 +61,7 @@ export class Broker {
       localQueue: (name) => this.router.localQueue(name),
       observer: this.options.observer,
       maxQueueDepth: this.options.limits.maxQueueDepth,
+      maxQueueBytes: this.options.limits.maxQueueBytes,
     });
     this.host = {
       options: this.options,

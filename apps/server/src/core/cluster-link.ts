@@ -25,8 +25,9 @@ export interface ClusterDelivery {
   /** The local queue of that name while it has consumers here. */
   localQueue(name: string): Queue | undefined;
   readonly observer: BrokerObserver;
-  /** The depth bound of every queue (`limits.maxQueueDepth`). */
+  /** The bounds of every queue: messages (`limits.maxQueueDepth`) and body bytes (`limits.maxQueueBytes`). */
   readonly maxQueueDepth: number;
+  readonly maxQueueBytes: number;
 }
 
 export interface ClusterLink {

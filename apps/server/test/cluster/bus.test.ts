@@ -109,6 +109,10 @@ describe('queues across nodes', () => {
     expect(bodies.length).toBe(count + 1);
     // Round robin within a node, and both nodes read: each consumer got a share.
     for (const probe of consumers) expect(messagesOf(probe).length).toBeGreaterThan(0);
+    // Sent in auto mode is consumed: every entry is acknowledged and deleted, its bytes uncounted.
+    const stream = `${cluster.prefix}:q:/queue/cluster.compete`;
+    await eventually(async () => (await cluster.redis.xlen(stream)) === 0, 5_000, 'the stream to empty');
+    expect(await cluster.redis.hget(`${cluster.prefix}:q-bytes`, stream)).toBe('0');
   });
 
   it('keeps messages sent before anyone subscribes, and hands them to a consumer on another node', async () => {

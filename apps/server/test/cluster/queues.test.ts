@@ -31,6 +31,7 @@ beforeAll(async () => {
       localQueue: () => undefined,
       observer: silentObserver,
       maxQueueDepth: 2,
+      maxQueueBytes: 10,
     },
     silentLogger,
   );
@@ -81,5 +82,14 @@ describe('the cluster queue store', () => {
     });
     expect(await stored('/queue/full')).toEqual(['f1']);
     expect(await stored('/queue/other')).toEqual([]);
+  });
+
+  it('counts the body bytes a queue holds, and refuses what would pass the byte bound', async () => {
+    await queues.enqueue([message('/queue/bytes', '123456')]);
+    expect(await node.redis.hget(node.key('q-bytes'), node.key('q', '/queue/bytes'))).toBe('6');
+    await expect(queues.enqueue([message('/queue/bytes', '12345')])).rejects.toMatchObject({
+      code: BrokerErrorCode.LIMIT,
+    });
+    expect(await stored('/queue/bytes')).toEqual(['123456']);
   });
 });
