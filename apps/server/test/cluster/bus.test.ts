@@ -69,6 +69,24 @@ describe('topics across nodes', () => {
   });
 });
 
+describe('broker stats across nodes', () => {
+  it("adds up every node's figures on /topic/broker/stats, and says how many nodes that is", async () => {
+    await clients.client(cluster.wsUrl(1));
+    await clients.client(cluster.wsUrl(2));
+    const watcher = await clients.client(cluster.wsUrl(0));
+    await subscribe(watcher, 'stats', '/topic/broker/stats');
+    await eventually(
+      () =>
+        messagesOf(watcher).some((frame) => {
+          const stats = JSON.parse(text(frame)) as { sessions: number; nodes?: number };
+          return stats.nodes === 3 && stats.sessions >= 3;
+        }),
+      5_000,
+      'figures of all three nodes, three sessions among them',
+    );
+  });
+});
+
 describe('user destinations across nodes', () => {
   it("reaches the login's sessions on every node, and nobody else", async () => {
     const aliceHere = await clients.client(cluster.wsUrl(0), 'alice');

@@ -22,4 +22,9 @@ export interface BrokerStatsPayload {
   readonly messagesOutPerSecond: number;
   /** When this was measured, in milliseconds since the epoch. */
   readonly at: number;
+  /**
+   * In a cluster, how many nodes the figures add up (every node that reported within the last few
+   * seconds); absent on a server running on its own.
+   */
+  readonly nodes?: number;
 }

@@ -3,15 +3,22 @@
  * sessions and connections are open and how many messages a second go in and out. Rates come from
  * the deltas of `broker.stats().totals` between two ticks, divided by the time between them.
  * A new subscriber gets the latest figures at once (snapshot on subscribe), then every update.
+ *
+ * In a cluster the figures are the whole cluster's: each node adds up every node's through Redis
+ * (`ClusterTotals`), and says how many nodes that is (`nodes`). While Redis cannot be reached, a
+ * node shows its own figures.
  */
 import { BrokerDestination, type BrokerStatsPayload } from '@stomping-ground/protocol';
 import type { Broker, BrokerStats } from '../../core/broker';
+import type { ClusterTotals } from './cluster-totals';
 
 export interface BrokerStatsOptions {
   /** How often to measure and publish, in milliseconds. */
   readonly intervalMs?: number;
   /** The clock, for tests. */
   readonly now?: () => number;
+  /** In a cluster: where the nodes' figures are added up. */
+  readonly cluster?: ClusterTotals | undefined;
 }
 
 const JSON_HEADERS = [['content-type', 'application/json']] as const;
@@ -22,6 +29,9 @@ export class BrokerStatsService {
   private timer: ReturnType<typeof setInterval> | undefined;
   private previous: { at: number; messagesIn: number; messagesOut: number };
   private latest: BrokerStatsPayload;
+  /** The cluster's totals at the last tick, when they could be read. */
+  private combined: BrokerStatsPayload | undefined;
+  private readonly cluster: ClusterTotals | undefined;
   private readonly unregister: () => void;
 
   constructor(
@@ -31,6 +41,7 @@ export class BrokerStatsService {
     this.intervalMs = options.intervalMs ?? 1000;
     if (!(this.intervalMs > 0)) throw new RangeError('intervalMs must be above 0');
     this.now = options.now ?? Date.now;
+    this.cluster = options.cluster;
     const stats = broker.stats();
     const at = this.now();
     this.previous = { at, messagesIn: stats.totals.messagesIn, messagesOut: stats.totals.messagesOut };
@@ -56,23 +67,48 @@ export class BrokerStatsService {
     const elapsed = at - this.previous.at;
     this.latest = this.measure(at, stats, elapsed);
     this.previous = { at, messagesIn: stats.totals.messagesIn, messagesOut: stats.totals.messagesOut };
-    // The figures are this node's: in a cluster each node tells its own visitors about itself.
-    if (!stats.shuttingDown && this.broker.hasLocalSubscribers(BrokerDestination.stats)) {
-      this.broker.publishLocal(BrokerDestination.stats, JSON.stringify(this.latest), [...JSON_HEADERS]);
+    const own = this.latest;
+    if (this.cluster === undefined) {
+      this.publish(own);
+    } else {
+      void this.cluster.combine(own).then((combined) => {
+        this.combined = combined;
+        this.publish(combined ?? own);
+      });
     }
-    return this.latest;
+    return own;
   }
 
-  /** The latest rates with the counts as they are now. */
+  /** The latest rates with this node's counts as they are now (in a cluster, added to the other nodes'). */
   current(): BrokerStatsPayload {
     const stats = this.broker.stats();
-    return { ...this.latest, sessions: stats.sessions, connections: stats.connections };
+    const combined = this.combined;
+    if (combined === undefined || combined.at < this.latest.at) {
+      return { ...this.latest, sessions: stats.sessions, connections: stats.connections };
+    }
+    return {
+      ...combined,
+      sessions: combined.sessions - this.latest.sessions + stats.sessions,
+      connections: combined.connections - this.latest.connections + stats.connections,
+    };
   }
 
-  close(): void {
+  /** Stops; in a cluster, withdraws this node's figures from the totals at once. */
+  async close(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.unregister();
+    await this.cluster?.withdraw();
+  }
+
+  /**
+   * To this node's subscribers only: every node publishes the same totals for its own visitors, so
+   * the topic must not cross nodes.
+   */
+  private publish(payload: BrokerStatsPayload): void {
+    if (!this.broker.stats().shuttingDown && this.broker.hasLocalSubscribers(BrokerDestination.stats)) {
+      this.broker.publishLocal(BrokerDestination.stats, JSON.stringify(payload), [...JSON_HEADERS]);
+    }
   }
 
   private measure(at: number, stats: BrokerStats, elapsedMs: number): BrokerStatsPayload {
