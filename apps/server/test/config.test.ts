@@ -48,9 +48,28 @@ describe('loadConfig', () => {
     ['MARKET_ENABLED', 'maybe'],
     ['MARKET_UPDATES_PER_SECOND', '-1'],
     ['MARKET_UPDATES_PER_SECOND', 'fast'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REDIS_PREFIX', 'a prefix'],
+    ['REDIS_PREFIX', ''],
+    ['CLUSTER_NODE_ID', 'node:1'],
+    ['CLUSTER_NODE_ID', 'n'.repeat(129)],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('runs on its own unless REDIS_URL is set, and joins a cluster when it is', () => {
+    expect(loadConfig({}).cluster).toBeNull();
+    expect(loadConfig({ REDIS_URL: 'redis://10.0.0.5:6380/2' }).cluster).toEqual({
+      redisUrl: 'redis://10.0.0.5:6380/2',
+      prefix: 'sg',
+      nodeId: undefined,
+    });
+    expect(
+      loadConfig({ REDIS_URL: 'rediss://cache.example:6380', REDIS_PREFIX: 'prod', CLUSTER_NODE_ID: 'web-1' })
+        .cluster,
+    ).toEqual({ redisUrl: 'rediss://cache.example:6380', prefix: 'prod', nodeId: 'web-1' });
   });
 
   it('refuses a pre-login frame limit above the frame limit', () => {
