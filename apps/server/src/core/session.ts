@@ -422,9 +422,7 @@ export class Session implements SubscriptionOwner, Tickable {
         }
         // In a cluster the message is stored in Redis first: the RECEIPT (this one and every later
         // one, STOMP being a stream) waits until it is, so a receipted message survives any one node.
-        const stored = this.host.router.sendToQueue(message);
-        if (stored !== undefined)
-          this.receipts.hold(stored.catch((error: unknown) => this.fail(error, receipt)));
+        this.holdReceiptsFor(this.host.router.sendToQueue(message), receipt);
         return;
       }
       case DestinationKind.USER:
@@ -435,6 +433,14 @@ export class Session implements SubscriptionOwner, Tickable {
       case DestinationKind.APP:
         throw new Error('app destinations are handled, not routed');
     }
+  }
+
+  /**
+   * Later RECEIPTs wait until the cluster has stored what a frame sent; if it cannot, the session
+   * ends with the cluster's error, naming the frame's receipt.
+   */
+  private holdReceiptsFor(stored: Promise<void> | undefined, receipt: string | undefined): void {
+    if (stored !== undefined) this.receipts.hold(stored.catch((error: unknown) => this.fail(error, receipt)));
   }
 
   /**
@@ -701,8 +707,7 @@ export class Session implements SubscriptionOwner, Tickable {
       }
     }
     // In a cluster the queue messages are stored in one step; the RECEIPT waits for it.
-    const stored = this.host.router.sendAllToQueues(clusterBatch ?? []);
-    if (stored !== undefined) this.receipts.hold(stored.catch((error: unknown) => this.fail(error, receipt)));
+    this.holdReceiptsFor(this.host.router.sendAllToQueues(clusterBatch ?? []), receipt);
     if (batches.size > 0) this.runBatches(batches, receipt);
   }
 
