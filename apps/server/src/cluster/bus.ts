@@ -16,6 +16,7 @@ import type { Logger } from '../core/logger';
 import type { OutboundMessage } from '../core/message';
 import type { Queue } from '../core/queue';
 import { decodeEnvelope, encodeEnvelope, isFrom } from './envelope';
+import { RemoteInterest } from './interest';
 import type { ClusterNode } from './node';
 import { ClusterQueues } from './queues';
 
@@ -23,6 +24,9 @@ import { ClusterQueues } from './queues';
 export function topicChannel(node: ClusterNode, topic: string): string {
   return node.key('t', topic);
 }
+
+/** How often other nodes' readers of the topics asked about are looked up. */
+const INTEREST_REFRESH_MS = 1000;
 
 /** How long a SUBSCRIBE's RECEIPT may wait for Redis to confirm the channel. */
 const WATCH_TIMEOUT_MS = 2000;
@@ -54,10 +58,17 @@ export class ClusterBus implements ClusterLink {
   private received = 0;
   /** This node's id as it appears in envelopes, to skip its own messages coming back unread. */
   private readonly self: Buffer;
+  private readonly interest: RemoteInterest;
+  private interestTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(node: ClusterNode, logger: Logger) {
     this.node = node;
     this.self = Buffer.from(node.id, 'utf8');
+    this.interest = new RemoteInterest(
+      node,
+      (topic) => topicChannel(node, topic),
+      (topic) => this.topics.has(topic),
+    );
     this.logger = logger;
   }
 
@@ -66,12 +77,15 @@ export class ClusterBus implements ClusterLink {
     this.queues = new ClusterQueues(this.node, delivery, this.logger);
   }
 
-  /** Starts the queues' wake-up listener and sweep. */
+  /** Starts the queues' wake-up listener and sweep, and the look-up of other nodes' readers. */
   async start(): Promise<void> {
     await this.queues?.start();
+    this.interestTimer = setInterval(() => void this.interest.refresh(), INTEREST_REFRESH_MS);
+    this.interestTimer.unref();
   }
 
   stop(): void {
+    clearInterval(this.interestTimer);
     this.queues?.stop();
   }
 
@@ -105,6 +119,10 @@ export class ClusterBus implements ClusterLink {
     return this.watch(this.topics, destination, topicChannel(this.node, destination), (message) =>
       this.delivery!.deliverTopic(message),
     );
+  }
+
+  hasRemoteSubscribers(destination: string): boolean {
+    return this.interest.has(destination);
   }
 
   unwatchTopic(destination: string): void {

@@ -141,11 +141,13 @@ export class Broker {
 
   /**
    * Whether any session subscribes to the `/topic/…` destination now. Publishing to a topic nobody
-   * reads costs little, but building the message may not: a service can skip that work.
+   * reads costs little, but building the message may not: a service can skip that work. In a
+   * cluster, sessions on other nodes count as the cluster last said (within about a second).
    */
   hasSubscribers(topic: string): boolean {
-    // A cluster does not tell this node who reads elsewhere: assume somebody does.
-    return this.router.clustered || this.router.hasTopicSubscribers(topic);
+    if (this.router.hasTopicSubscribers(topic)) return true;
+    // Other nodes' readers, as the cluster last said: a new reader elsewhere counts within a second.
+    return this.options.cluster?.hasRemoteSubscribers(topic) ?? false;
   }
 
   /**

@@ -43,6 +43,11 @@ export interface ClusterLink {
    * undefined when nothing needs waiting for.
    */
   watchTopic(destination: string): Promise<void> | undefined;
+  /**
+   * Whether a session on another node reads the topic, as last heard (refreshed about once a
+   * second); true for a topic not asked about before. For `Broker.hasSubscribers`.
+   */
+  hasRemoteSubscribers(destination: string): boolean;
   unwatchTopic(destination: string): void;
   watchUser(login: string): Promise<void> | undefined;
   unwatchUser(login: string): void;

@@ -34,6 +34,10 @@ class RecordingLink implements ClusterLink {
     this.calls.push(`watchTopic ${destination}`);
     return this.watchGate;
   }
+  remoteReaders = new Set<string>();
+  hasRemoteSubscribers(destination: string): boolean {
+    return this.remoteReaders.has(destination);
+  }
   unwatchTopic(destination: string): void {
     this.calls.push(`unwatchTopic ${destination}`);
   }
@@ -100,6 +104,18 @@ describe('a broker in a cluster', () => {
     confirm();
     await settle();
     expect(header(client.last('RECEIPT'), 'receipt-id')).toBe('r1');
+  });
+
+  it('has subscribers for a topic read here or, as the cluster says, on another node', async () => {
+    const { broker, link } = clusteredBroker();
+    expect(broker.hasSubscribers('/topic/a')).toBe(false);
+    link.remoteReaders.add('/topic/a');
+    expect(broker.hasSubscribers('/topic/a')).toBe(true);
+    const client = await connectClient(broker);
+    client.send('SUBSCRIBE', { id: '1', destination: '/topic/b' });
+    await settle();
+    expect(broker.hasSubscribers('/topic/b')).toBe(true);
+    expect(broker.hasLocalSubscribers('/topic/a')).toBe(false);
   });
 
   it('delivers what other nodes publish to local subscribers without sending it back', async () => {
