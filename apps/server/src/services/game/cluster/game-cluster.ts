@@ -17,6 +17,7 @@
  *   the room over (this one tries too) rather than fail: a player whose node died reconnects
  *   anywhere and resumes at once.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GameDestination, type GameEvent, type RoomSummary } from '@stomping-ground/protocol';
 import type { ClusterNode } from '../../../cluster/node';
 import type { Broker } from '../../../core/broker';
@@ -95,10 +96,12 @@ export class GameCluster {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    this.unsubscribe = await this.node.subscribe(this.keys.nodeChannel(this.node.id), (payload) =>
-      this.heard(payload),
-    );
-    await this.registry.start();
+    // The node's channel and the registry's are subscribed to together: one wait for Redis, not two.
+    const [unsubscribe] = await Promise.all([
+      this.node.subscribe(this.keys.nodeChannel(this.node.id), (payload) => this.heard(payload)),
+      this.registry.start(),
+    ]);
+    this.unsubscribe = unsubscribe;
     this.timer = setInterval(() => void this.maintain(), MAINTENANCE_MS);
     this.timer.unref();
   }
@@ -195,7 +198,7 @@ export class GameCluster {
   input(destination: string, body: Uint8Array, sessionId: string): void {
     const roomId = inputRoomId(destination);
     if (roomId === undefined || this.host.rooms.has(roomId) || !this.sessions.isIn(sessionId, roomId)) {
-      this.host.input(roomId ?? '', body, sessionId);
+      this.host.input(roomId, body, sessionId);
       return;
     }
     const owner = this.registry.get(roomId)?.owner;
@@ -499,8 +502,4 @@ function ownerless(roomId: string): string {
 /** `r2` before `r10`. */
 function compareRoomIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -19,8 +19,6 @@ export class RoomLeases {
   private readonly keys: GameKeys;
   private readonly onLost: (roomId: string, token: number) => void;
   private readonly leases = new Map<string, Lease>();
-  /** The token of each holding, kept past its loss for `onLost`. */
-  private readonly tokens = new Map<string, number>();
 
   /**
    * `onLost`: a room's lease was lost while this node ran it (not when handed back with `release`),
@@ -36,9 +34,11 @@ export class RoomLeases {
   async acquire(roomId: string): Promise<boolean> {
     const existing = this.leases.get(roomId);
     if (existing !== undefined) return existing.held;
+    // The token this holding was taken under: `Lease` clears its own before calling `onLost`.
+    let token = 0;
     const lease: Lease = new Lease(this.node, this.keys.leaseName(roomId), {
       ttlMs: ROOM_LEASE_TTL_MS,
-      onLost: () => this.lost(roomId, lease),
+      onLost: () => this.lost(roomId, lease, token),
     });
     this.leases.set(roomId, lease);
     await lease.step();
@@ -46,7 +46,7 @@ export class RoomLeases {
       this.leases.delete(roomId);
       return false;
     }
-    this.tokens.set(roomId, lease.token);
+    token = lease.token;
     lease.start();
     return true;
   }
@@ -77,7 +77,6 @@ export class RoomLeases {
     const lease = this.leases.get(roomId);
     if (lease === undefined) return;
     this.leases.delete(roomId);
-    this.tokens.delete(roomId);
     await lease.stop();
   }
 
@@ -85,11 +84,9 @@ export class RoomLeases {
     await Promise.all([...this.leases.keys()].map((roomId) => this.release(roomId)));
   }
 
-  private lost(roomId: string, lease: Lease): void {
+  private lost(roomId: string, lease: Lease, token: number): void {
     if (this.leases.get(roomId) !== lease) return;
-    const token = this.tokens.get(roomId) ?? 0;
     this.leases.delete(roomId);
-    this.tokens.delete(roomId);
     // Not held any more: stopping only ends the renewals, it releases nothing.
     void lease.stop();
     this.onLost(roomId, token);

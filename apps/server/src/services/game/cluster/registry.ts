@@ -168,12 +168,6 @@ export class RoomRegistry {
     return true;
   }
 
-  /** Removes the entry of a room nobody can run (its saved state is missing or unreadable). */
-  async discard(roomId: string): Promise<void> {
-    await this.node.redis.hdel(this.keys.rooms, roomId);
-    await this.announce({ roomId, entry: null });
-  }
-
   private async announce(change: RoomEntry | RegistryChange): Promise<void> {
     const message: RegistryChange = 'entry' in change ? change : { roomId: change.roomId, entry: change };
     this.apply(message);

@@ -32,7 +32,8 @@ export interface RoomHost {
   leave(login: string, sessionId: string): void;
   /** Takes the session out of its room here, if it is in one (it is told `left`); true if it was. */
   leaveRoom(login: string, sessionId: string): boolean;
-  input(roomId: string, body: Uint8Array, sessionId: string): void;
+  /** An input for `roomId` (undefined: its destination names no room), counted and dropped unless the session plays there. */
+  input(roomId: string | undefined, body: Uint8Array, sessionId: string): void;
   /** The session's connection is gone: a player's seat waits for the grace period. */
   sessionClosed(sessionId: string): void;
   send(login: string, sessionId: string, event: GameEvent): void;
