@@ -37,7 +37,7 @@ import { InputRejection } from './inputs';
 import { GameLoop } from './loop';
 import { type GameOptions, type ResolvedGameOptions, resolveGameOptions } from './options';
 import { displayName, inputRoomId, parseJoinRequest, parseResumeRequest, Refusal } from './requests';
-import { Room, type RoomOutput } from './room';
+import { Room } from './room';
 import type { HumanSeat } from './seats';
 import { TickTimes, type TickTimesSummary } from './tick-times';
 
@@ -96,8 +96,6 @@ export class GameService {
   private readonly tickTimes = new TickTimes(1024);
   private readonly unregister: Array<() => void> = [];
   private readonly cluster: GameCluster | undefined;
-  /** Where rooms send their snapshots: the broker, seen through the cluster in cluster mode. */
-  private readonly output: RoomOutput;
   private roomsCreated = 0;
   private roomsChanged = false;
   private accepted = 0;
@@ -123,7 +121,6 @@ export class GameService {
     this.logger = logger;
     this.loop = new GameLoop(this.options.tickRate, this.tick);
     this.cluster = node === null ? undefined : new GameCluster(node, this.host(), this.options, logger);
-    this.output = this.cluster?.output(broker) ?? broker;
   }
 
   /**
@@ -197,7 +194,7 @@ export class GameService {
     const started = performance.now();
     const cpu = this.options.onTick === undefined ? undefined : process.cpuUsage();
     for (const room of [...this.rooms.values()]) {
-      const expired = room.advance(started, this.output);
+      const expired = room.advance(started, this.broker);
       if (expired.length > 0) {
         this.changed(room);
         this.closeIfEmpty(room);

@@ -18,21 +18,19 @@
  *   anywhere and resumes at once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GameDestination, type GameEvent, type RoomSummary } from '@stomping-ground/protocol';
+import type { GameEvent, RoomSummary } from '@stomping-ground/protocol';
 import type { ClusterNode } from '../../../cluster/node';
-import type { Broker } from '../../../core/broker';
 import { BrokerError, BrokerErrorCode } from '../../../core/errors';
 import type { Logger } from '../../../core/logger';
 import type { ResolvedGameOptions } from '../options';
 import { inputRoomId, parseJoinRequest, parseResumeRequest, Refusal } from '../requests';
-import type { Room, RoomOutput } from '../room';
+import type { Room } from '../room';
 import { GameKeys } from './keys';
 import { decodeGameMessage, encodeGameMessage, type GameMessage, GameMessageKind } from './messages';
 import { RoomOwnership, UNAVAILABLE } from './ownership';
 import { type RoomEntry, RoomRegistry } from './registry';
 import { RemoteSessions } from './remote-sessions';
 import type { RoomHost } from './room-host';
-import { TopicInterest } from './topic-interest';
 
 /** How often owners save their rooms and every node refreshes the registry and looks for ownerless rooms. */
 const MAINTENANCE_MS = 1000;
@@ -54,7 +52,6 @@ export class GameCluster {
   private readonly registry: RoomRegistry;
   private readonly sessions = new RemoteSessions();
   private readonly ownership: RoomOwnership;
-  private readonly interest: TopicInterest;
   private maintaining = false;
   private rounds = 0;
   private stopped = true;
@@ -67,7 +64,6 @@ export class GameCluster {
     this.logger = logger;
     this.keys = new GameKeys(node);
     this.registry = new RoomRegistry(node, this.keys, logger);
-    this.interest = new TopicInterest(node);
     this.ownership = new RoomOwnership({
       node,
       host,
@@ -79,18 +75,6 @@ export class GameCluster {
       ask: ({ node: memberNode, login, sessionId, roomId }) =>
         this.tell(memberNode, this.message(GameMessageKind.CHECK, login, sessionId, roomId)),
     });
-  }
-
-  /**
-   * Where the rooms run here send: the broker, but a topic counts as read only while a session
-   * reads it here or on another node (`topic-interest.ts`).
-   */
-  output(broker: Broker): RoomOutput {
-    return {
-      publish: (destination, body, headers) => broker.publish(destination, body, headers),
-      sendToUser: (login, destination, body) => broker.sendToUser(login, destination, body),
-      hasSubscribers: (topic) => broker.hasLocalSubscribers(topic) || this.interest.has(topic),
-    };
   }
 
   async start(): Promise<void> {
@@ -480,12 +464,6 @@ export class GameCluster {
     this.maintaining = true;
     try {
       await this.ownership.maintain(++this.rounds % CHECK_EVERY_ROUNDS === 0);
-      await this.interest.refresh(
-        [...this.host.rooms.keys()].flatMap((roomId) => [
-          GameDestination.snapshots(roomId),
-          GameDestination.snapshotsJson(roomId),
-        ]),
-      );
       this.sessions.forgetOld();
     } catch (error) {
       this.logger.debug({ err: error }, 'game cluster maintenance interrupted');
