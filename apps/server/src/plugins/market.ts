@@ -9,9 +9,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { MarketCluster } from '../services/market/cluster';
-import { HeldOutput } from '../services/market/held-output';
-import { MarketInbox } from '../services/market/inbox';
+import { createMarketCluster } from '../services/market/cluster';
 import { MarketService } from '../services/market/service';
 
 const marketPlugin: FastifyPluginAsync = async (app) => {
@@ -35,14 +33,7 @@ const marketPlugin: FastifyPluginAsync = async (app) => {
   }
 
   const logger = app.log.child({ component: 'market' });
-  const output = new HeldOutput(app.broker);
-  const inbox = new MarketInbox(node, logger);
-  const market = new MarketService(app.broker, {
-    updatesPerSecond,
-    output,
-    forward: (request) => inbox.append(request),
-  });
-  const cluster = new MarketCluster(node, market, output, inbox, { logger });
+  const { market, cluster } = createMarketCluster(node, app.broker, { updatesPerSecond }, { logger });
   app.decorate('market', market);
   app.addHook('onReady', async () => {
     await cluster.start();

@@ -7,11 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { MarketDestination, type OrderEvent } from '@stomping-ground/protocol';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { leaseKeys } from '../../src/cluster/lease';
 import { ClusterNode } from '../../src/cluster/node';
 import { Broker } from '../../src/core/broker';
 import { BrokerError, BrokerErrorCode } from '../../src/core/errors';
-import { decodeStoredState, encodeStoredState, MarketCluster } from '../../src/services/market/cluster';
-import { HeldOutput } from '../../src/services/market/held-output';
+import {
+  createMarketCluster,
+  decodeStoredState,
+  encodeStoredState,
+  MARKET_LEASE,
+  type MarketCluster,
+  marketKeys,
+} from '../../src/services/market/cluster';
 import {
   compareStreamIds,
   decodeRequest,
@@ -23,8 +30,8 @@ import type { MarketRequest } from '../../src/services/market/requests';
 import { MarketService } from '../../src/services/market/service';
 import { splitCandles } from '../../src/services/market/state';
 import { connectClient, settle, text } from '../core/fake-transport';
-import { TEST_REDIS_URL } from '../support/cluster';
-import { eventually } from '../support/cluster-clients';
+import { deleteKeys, TEST_REDIS_URL } from '../support/cluster';
+import { until } from '../support/raw';
 import { freePort } from '../support/server-process';
 
 const encoder = new TextEncoder();
@@ -100,8 +107,7 @@ describe('an owner taking over', () => {
   afterEach(async () => {
     await cluster?.close();
     await node.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, prefix);
     await redis.quit();
   });
 
@@ -113,11 +119,11 @@ describe('an owner taking over', () => {
     const inbox = new MarketInbox(node);
     await inbox.append(first);
     await inbox.append(second);
-    const [firstId, secondId] = (await redis.xrange(`${prefix}:market:inbox`, '-', '+')).map(([id]) => id);
+    const [firstId, secondId] = (await redis.xrange(inbox.key, '-', '+')).map(([id]) => id);
     previous.apply(first);
     const saved = splitCandles(previous.toState()).state;
     await redis.set(
-      `${prefix}:market:state`,
+      marketKeys(node).state,
       encodeStoredState({ inbox: firstId!, savedAt: Date.now(), state: saved }),
     );
 
@@ -129,22 +135,18 @@ describe('an owner taking over', () => {
     await settle();
     await cluster.start();
 
-    await eventually(
-      async () => (await redis.xlen(`${prefix}:market:inbox`)) === 0,
-      5_000,
-      'the inbox to be trimmed',
-    );
+    await until(async () => (await redis.xlen(inbox.key)) === 0, 5_000, 'the inbox to be trimmed');
     expect(cluster.owner).toBe(true);
     const open = market.toState().exchange.open.map(({ order }) => [order.orderId, order.clientOrderId]);
     expect(open).toEqual([
       ['o1', 'first'],
       ['o2', 'second'],
     ]);
-    const stored = decodeStoredState((await redis.get(`${prefix}:market:state`))!);
+    const stored = decodeStoredState((await redis.get(marketKeys(node).state))!);
     expect(stored.inbox).toBe(secondId);
     expect(stored.state.exchange.open).toHaveLength(2);
     // Its messages went out once the save was done: `second`'s acceptance, and no word of `first`.
-    await eventually(() => alice.messages().length === 2, 5_000, 'the acceptance of the second order');
+    await until(() => alice.messages().length === 2, 5_000, 'the acceptance of the second order');
     const events = alice.messages().map((frame) => JSON.parse(text(frame.body)) as OrderEvent);
     expect(events.map((event) => event.type)).toEqual(['open-orders', 'accepted']);
     expect(events[1]).toMatchObject({ order: { clientOrderId: 'second', orderId: 'o2' } });
@@ -157,15 +159,15 @@ describe('an owner taking over', () => {
     const second = participant(other);
     try {
       await first.cluster.start();
-      await eventually(() => first.cluster.owner, 5_000, 'the first node to own the market');
+      await until(() => first.cluster.owner, 5_000, 'the first node to own the market');
       await second.cluster.start();
       await first.inbox.append(orderRequest('alice', { clientOrderId: 'kept', price: 4000 }));
-      await eventually(() => first.market.toState().exchange.open.length === 1, 5_000, 'the order applied');
+      await until(() => first.market.toState().exchange.open.length === 1, 5_000, 'the order applied');
 
       await first.cluster.close();
       // Released, not left to expire: the lease is free (or already taken) the moment close returns.
-      expect([null, 'other']).toContain(await redis.get(`${prefix}:lease:market`));
-      await eventually(() => second.cluster.owner, 5_000, 'the second node to take the market');
+      expect([null, 'other']).toContain(await redis.get(leaseKeys(node, MARKET_LEASE).lease));
+      await until(() => second.cluster.owner, 5_000, 'the second node to take the market');
       const open = second.market.toState().exchange.open.map(({ order }) => order.clientOrderId);
       expect(open).toEqual(['kept']);
     } finally {
@@ -176,11 +178,8 @@ describe('an owner taking over', () => {
   });
 });
 
-/** A node's market, as the plugin wires it in cluster mode. */
+/** A node's market, wired as the plugin wires it in cluster mode. */
 function participant(on: ClusterNode) {
   const broker = new Broker();
-  const inbox = new MarketInbox(on);
-  const output = new HeldOutput(broker);
-  const market = new MarketService(broker, { updatesPerSecond: 0, output, forward: (r) => inbox.append(r) });
-  return { broker, inbox, market, cluster: new MarketCluster(on, market, output, inbox) };
+  return { broker, ...createMarketCluster(on, broker, { updatesPerSecond: 0 }) };
 }

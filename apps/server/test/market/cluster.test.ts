@@ -17,10 +17,11 @@ import {
 } from '@stomping-ground/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerErrorCode } from '../../src/core/errors';
-import { startCluster, type TestCluster } from '../support/cluster';
-import { ClusterClients, eventually } from '../support/cluster-clients';
+import { MARKET_LEASE } from '../../src/services/market/cluster';
+import { nodeRoles, startCluster, type TestCluster } from '../support/cluster';
+import { ClusterClients } from '../support/cluster-clients';
 import type { StompProbe } from '../support/probe';
-import { header, nextFrame, sendWithReceipt, subscribe, text } from '../support/raw';
+import { header, nextFrame, sendWithReceipt, subscribe, text, until } from '../support/raw';
 import { TestRedisServer } from '../support/redis-server';
 
 /** A failover must finish within this: the lease expires within 3 s, and is taken within a second. */
@@ -38,17 +39,11 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-interface Health {
-  readonly cluster: { readonly nodeId: string; readonly roles: readonly string[] };
-}
-
 /** The indexes of the running nodes whose `/healthz` lists the `market` role. */
 async function owners(): Promise<number[]> {
   const found: number[] = [];
   for (const [index, node] of cluster.nodes.entries()) {
-    if (!node.running) continue;
-    const health = (await (await fetch(`${node.baseUrl}/healthz`)).json()) as Health;
-    if (health.cluster.roles.includes('market')) found.push(index);
+    if (node.running && (await nodeRoles(node)).includes(MARKET_LEASE)) found.push(index);
   }
   return found;
 }
@@ -56,7 +51,7 @@ async function owners(): Promise<number[]> {
 /** Waits until exactly one running node owns the market; returns its index. */
 async function owner(timeoutMs = FAILOVER_BOUND_MS): Promise<number> {
   let found: number[] = [];
-  await eventually(
+  await until(
     async () => {
       found = await owners();
       return found.length === 1;
@@ -294,7 +289,7 @@ describe('the market in a cluster', () => {
     // Each was given an order id once: none was applied twice.
     expect(new Set(orders.map((order) => order.orderId)).size).toBe(2);
     // The owner trims what it applied: the inbox is empty again.
-    await eventually(
+    await until(
       async () => (await cluster.redis.xlen(`${cluster.prefix}:market:inbox`)) === 0,
       5_000,
       'the inbox to be trimmed',

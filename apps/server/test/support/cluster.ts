@@ -67,13 +67,26 @@ export async function startCluster(
         redis.disconnect();
         return;
       }
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeys(redis, prefix);
       await redis.quit();
     },
   };
+}
+
+/** Deletes every key under `<prefix>:`: what a test's cluster left in the shared Redis. */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** The roles (leases: `market`, `game-room:…`) a running node's `/healthz` says it holds. */
+export async function nodeRoles(node: ServerProcess): Promise<string[]> {
+  const health = (await (await fetch(`${node.baseUrl}/healthz`)).json()) as {
+    readonly cluster: { readonly roles: string[] };
+  };
+  return health.cluster.roles;
 }

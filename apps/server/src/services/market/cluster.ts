@@ -27,12 +27,21 @@
  * the group's delivery, and the next owner, having applied a later entry, would skip them as
  * already applied. Reading by id from the saved position leaves no such gap and needs no claiming.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { Lease } from '../../cluster/lease';
 import { backoffMs, type ClusterNode } from '../../cluster/node';
+import type { Broker } from '../../core/broker';
 import { type Logger, silentLogger } from '../../core/logger';
-import type { HeldOutput } from './held-output';
-import { compareStreamIds, decodeEntries, type InboxEntry, type MarketInbox, nextStreamId } from './inbox';
-import type { MarketService } from './service';
+import { HeldOutput } from './held-output';
+import {
+  compareStreamIds,
+  decodeEntries,
+  type InboxEntry,
+  isStreamId,
+  MarketInbox,
+  nextStreamId,
+} from './inbox';
+import { MarketService, type MarketServiceOptions } from './service';
 import { checkMarketState, decodeMarketCandles, joinCandles, type MarketState, splitCandles } from './state';
 
 export interface MarketClusterOptions {
@@ -75,6 +84,45 @@ interface SavedNotice {
 
 type SaveResult = 'saved' | 'lost' | 'failed';
 
+/** The lease whose holder owns the market (also its role in `/healthz`). */
+export const MARKET_LEASE = 'market';
+
+/** Where the market keeps its state in Redis, and the channel its saves are announced on. */
+export function marketKeys(node: ClusterNode): {
+  readonly state: string;
+  readonly candles: string;
+  readonly saved: string;
+} {
+  return {
+    state: node.key('market', 'state'),
+    candles: node.key('market', 'candles'),
+    saved: node.key('market', 'saved'),
+  };
+}
+
+/** A node's market in cluster mode, wired together: its output held, its requests forwarded to the inbox. */
+export interface ClusteredMarket {
+  readonly market: MarketService;
+  readonly inbox: MarketInbox;
+  readonly cluster: MarketCluster;
+}
+
+export function createMarketCluster(
+  node: ClusterNode,
+  broker: Broker,
+  options: Omit<MarketServiceOptions, 'output' | 'forward'> = {},
+  clusterOptions: MarketClusterOptions = {},
+): ClusteredMarket {
+  const output = new HeldOutput(broker);
+  const inbox = new MarketInbox(node, clusterOptions.logger);
+  const market = new MarketService(broker, {
+    ...options,
+    output,
+    forward: (request) => inbox.append(request),
+  });
+  return { market, inbox, cluster: new MarketCluster(node, market, output, inbox, clusterOptions) };
+}
+
 export class MarketCluster {
   private readonly node: ClusterNode;
   private readonly market: MarketService;
@@ -85,7 +133,7 @@ export class MarketCluster {
   private readonly saveEveryMs: number;
   private readonly mirrorEveryMs: number;
   private readonly batchSize: number;
-  private readonly keys: { readonly state: string; readonly candles: string; readonly saved: string };
+  private readonly keys: ReturnType<typeof marketKeys>;
   private closed = false;
   private stopListening: Array<() => void> = [];
 
@@ -97,8 +145,10 @@ export class MarketCluster {
   private loaded = 0;
   /** The last inbox entry applied to the market in memory. */
   private applied = '0-0';
-  /** The market's revision at the last save of the state, and of the candles. */
-  private savedRevision = -1;
+  /**
+   * The market's revision at the last save of the candles. A candle save saves the state too, so
+   * nothing is left unsaved while the revision is this one.
+   */
   private candlesRevision = -1;
   /** While a batch is applied and saved: another save then would store its effects before their messages are out. */
   private applying = false;
@@ -129,12 +179,8 @@ export class MarketCluster {
     this.saveEveryMs = options.saveEveryMs ?? MARKET_CLUSTER_DEFAULTS.saveEveryMs;
     this.mirrorEveryMs = options.mirrorEveryMs ?? MARKET_CLUSTER_DEFAULTS.mirrorEveryMs;
     this.batchSize = options.batchSize ?? MARKET_CLUSTER_DEFAULTS.batchSize;
-    this.keys = {
-      state: node.key('market', 'state'),
-      candles: node.key('market', 'candles'),
-      saved: node.key('market', 'saved'),
-    };
-    this.lease = new Lease(node, 'market', {
+    this.keys = marketKeys(node);
+    this.lease = new Lease(node, MARKET_LEASE, {
       ttlMs: options.leaseTtlMs ?? MARKET_CLUSTER_DEFAULTS.leaseTtlMs,
       onAcquired: (token) => this.own(token),
       onLost: () => this.follow(),
@@ -146,7 +192,10 @@ export class MarketCluster {
     return this.lease.held;
   }
 
-  /** Listens for the owner's saves, mirrors the saved state once, and starts competing for the lease. */
+  /**
+   * Listens for the owner's saves, tries once for the lease, mirrors the saved state unless it took
+   * it (an owner loads the state itself), and goes on competing for the lease.
+   */
   async start(): Promise<void> {
     this.stopListening.push(
       await this.node.subscribe(this.keys.saved, (payload) => this.onSaved(payload)),
@@ -155,6 +204,7 @@ export class MarketCluster {
         if (status === 'up') this.requestMirror(true);
       }),
     );
+    await this.lease.step();
     this.requestMirror(true);
     this.lease.start();
   }
@@ -255,7 +305,7 @@ export class MarketCluster {
         } catch (error) {
           if (!current()) break;
           this.logger.warn({ err: error }, 'reading the market inbox failed; trying again');
-          await Promise.race([delay(250), stopped]);
+          await Promise.race([delay(250, undefined, { ref: false }), stopped]);
           continue;
         }
         if (entries.length > 0 && current()) await this.applyBatch(token, entries);
@@ -296,19 +346,18 @@ export class MarketCluster {
         }
         // Closing with the save still failing: the entries stay in the inbox for the next owner.
         if (result === 'lost' || this.lease.token !== token || this.closed) return;
-        await delay(backoffMs(attempt, 1000));
+        await delay(backoffMs(attempt, 1000), undefined, { ref: false });
       }
     } finally {
       this.applying = false;
     }
   }
 
-  /** The simulation's saves: at most once a tick, when something was executed since the last. */
+  /** The simulation's saves, with the candles: at most once a tick, when something was executed since the last. */
   private saveIfChanged(token: number): void {
     if (this.applying || this.lease.token !== token) return;
-    const revision = this.market.revision;
-    if (revision === this.savedRevision && revision === this.candlesRevision) return;
-    void this.save(token, revision !== this.candlesRevision);
+    if (this.market.revision === this.candlesRevision) return;
+    void this.save(token, true);
   }
 
   /**
@@ -318,11 +367,13 @@ export class MarketCluster {
   private async save(token: number, withCandles: boolean): Promise<SaveResult> {
     if (this.lease.token !== token || this.loaded !== token) return 'lost';
     const revision = this.market.revision;
-    const split = splitCandles(this.market.toState({ candles: withCandles }));
+    const whole = this.market.toState({ candles: withCandles });
+    // Without its candles the state has nothing to split off.
+    const split = withCandles ? splitCandles(whole) : { state: whole, candles: undefined };
     const stored: StoredState = { inbox: this.applied, savedAt: Date.now(), state: split.state };
     try {
       if (!(await this.lease.fencedSet(this.keys.state, encodeStoredState(stored)))) return 'lost';
-      if (withCandles) {
+      if (split.candles !== undefined) {
         if (this.lease.token !== token) return 'lost';
         if (!(await this.lease.fencedSet(this.keys.candles, JSON.stringify(split.candles)))) return 'lost';
         this.candlesRevision = revision;
@@ -331,7 +382,6 @@ export class MarketCluster {
       this.logger.warn({ err: error }, 'could not save the market state');
       return 'failed';
     }
-    this.savedRevision = Math.max(this.savedRevision, revision);
     const notice: SavedNotice = { inbox: stored.inbox, candles: withCandles };
     void this.node.publish(this.keys.saved, JSON.stringify(notice), 'market-saved');
     return 'saved';
@@ -415,12 +465,8 @@ export function encodeStoredState(stored: StoredState): string {
 export function decodeStoredState(text: string): StoredState {
   const value = JSON.parse(text) as Partial<StoredState>;
   const inbox = value.inbox;
-  if (typeof inbox !== 'string' || !/^\d+-\d+$/.test(inbox)) {
+  if (typeof inbox !== 'string' || !isStreamId(inbox)) {
     throw new RangeError('the saved market state names no inbox entry');
   }
   return { inbox, savedAt: Number(value.savedAt), state: checkMarketState(value.state) };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -19,10 +19,6 @@ export class HeldOutput implements MarketOutput {
     this.target = target;
   }
 
-  get held(): number {
-    return this.queue.length;
-  }
-
   /** From now on, queue instead of sending. */
   hold(): void {
     this.holding = true;

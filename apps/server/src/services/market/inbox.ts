@@ -139,8 +139,15 @@ export function nextStreamId(id: string): string {
   return `${ms}-${seq + 1}`;
 }
 
+const STREAM_ID = /^(\d+)-(\d+)$/;
+
+/** Whether `id` has the form of a stream entry id, `<milliseconds>-<sequence>`. */
+export function isStreamId(id: string): boolean {
+  return STREAM_ID.test(id);
+}
+
 function parseStreamId(id: string): [number, number] {
-  const match = /^(\d+)-(\d+)$/.exec(id);
+  const match = STREAM_ID.exec(id);
   if (match === null) throw new RangeError(`not a stream entry id: ${JSON.stringify(id)}`);
   return [Number(match[1]), Number(match[2])];
 }
