@@ -6,8 +6,8 @@
 import { getHeader } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../support/cluster';
-import { ClusterClients, eventually, messagesOf } from '../support/cluster-clients';
-import { sendWithReceipt, subscribe, text } from '../support/raw';
+import { ClusterClients, messagesOf } from '../support/cluster-clients';
+import { sendWithReceipt, subscribe, text, until } from '../support/raw';
 
 let cluster: TestCluster;
 const clients = new ClusterClients();
@@ -29,7 +29,7 @@ describe('topics across nodes', () => {
       publisher.send({ command: 'SEND', headers: [['destination', '/topic/cluster.order']], body: `${i}` });
     }
     for (const probe of subscribers) {
-      await eventually(() => messagesOf(probe).length >= count, 10_000, 'every message on every node');
+      await until(() => messagesOf(probe).length >= count, 10_000, 'every message on every node');
       expect(messagesOf(probe).map(text)).toEqual(Array.from({ length: count }, (_, i) => `${i}`));
     }
   });
@@ -49,7 +49,7 @@ describe('topics across nodes', () => {
       ],
       body,
     );
-    await eventually(() => messagesOf(subscriber).length === 1, 5_000, 'the binary message');
+    await until(() => messagesOf(subscriber).length === 1, 5_000, 'the binary message');
     const [message] = messagesOf(subscriber);
     expect([...message!.body]).toEqual([...body]);
     expect(getHeader(message!.headers, 'x-trace')).toBe('a:b\\c');
@@ -60,7 +60,7 @@ describe('topics across nodes', () => {
     const subscriber = await clients.client(cluster.wsUrl(1));
     await subscribe(subscriber, 'gone', '/topic/cluster.unwatch');
     await sendWithReceipt(subscriber, 'UNSUBSCRIBE', [['id', 'gone']]);
-    await eventually(
+    await until(
       async () =>
         (await cluster.redis.pubsub('NUMSUB', `${cluster.prefix}:t:/topic/cluster.unwatch`))[1] === 0,
       5_000,
@@ -75,7 +75,7 @@ describe('broker stats across nodes', () => {
     await clients.client(cluster.wsUrl(2));
     const watcher = await clients.client(cluster.wsUrl(0));
     await subscribe(watcher, 'stats', '/topic/broker/stats');
-    await eventually(
+    await until(
       () =>
         messagesOf(watcher).some((frame) => {
           const stats = JSON.parse(text(frame)) as { sessions: number; nodes?: number };
@@ -99,7 +99,7 @@ describe('user destinations across nodes', () => {
     // the login's open orders from wherever the market runs to every session of the login.
     const before = [aliceHere, aliceThere, bobThere].map((probe) => messagesOf(probe).length);
     await sendWithReceipt(aliceHere, 'SEND', [['destination', '/app/market/refresh']], '');
-    await eventually(
+    await until(
       () => messagesOf(aliceThere).length > before[1]! && messagesOf(aliceHere).length > before[0]!,
       5_000,
       "alice's refresh on both of her nodes",
@@ -121,7 +121,7 @@ describe('queues across nodes', () => {
     }
     await sendWithReceipt(producer, 'SEND', [['destination', '/queue/cluster.compete']], 'last');
     const all = () => consumers.flatMap((probe) => messagesOf(probe).map(text));
-    await eventually(() => all().length >= count + 1, 10_000, 'every queued message');
+    await until(() => all().length >= count + 1, 10_000, 'every queued message');
     const bodies = all();
     expect(new Set(bodies).size).toBe(bodies.length);
     expect(bodies.length).toBe(count + 1);
@@ -129,7 +129,7 @@ describe('queues across nodes', () => {
     for (const probe of consumers) expect(messagesOf(probe).length).toBeGreaterThan(0);
     // Sent in auto mode is consumed: every entry is acknowledged and deleted, its bytes uncounted.
     const stream = `${cluster.prefix}:q:/queue/cluster.compete`;
-    await eventually(async () => (await cluster.redis.xlen(stream)) === 0, 5_000, 'the stream to empty');
+    await until(async () => (await cluster.redis.xlen(stream)) === 0, 5_000, 'the stream to empty');
     expect(await cluster.redis.hget(`${cluster.prefix}:q-bytes`, stream)).toBe('0');
   });
 
@@ -140,7 +140,7 @@ describe('queues across nodes', () => {
     }
     const consumer = await clients.client(cluster.wsUrl(2));
     await subscribe(consumer, 'late', '/queue/cluster.kept');
-    await eventually(() => messagesOf(consumer).length === 5, 5_000, 'the kept messages');
+    await until(() => messagesOf(consumer).length === 5, 5_000, 'the kept messages');
     expect(messagesOf(consumer).map(text)).toEqual([0, 1, 2, 3, 4].map((i) => `kept ${i}`));
   });
 
@@ -151,12 +151,12 @@ describe('queues across nodes', () => {
     for (let i = 0; i < 3; i++) {
       await sendWithReceipt(producer, 'SEND', [['destination', '/queue/cluster.handback']], `job ${i}`);
     }
-    await eventually(() => messagesOf(holder).length === 3, 5_000, 'the holder to get all three');
+    await until(() => messagesOf(holder).length === 3, 5_000, 'the holder to get all three');
     const taker = await clients.client(cluster.wsUrl(2));
     await subscribe(taker, 'take', '/queue/cluster.handback', 'client-individual');
     // The holder leaves without acknowledging: its node hands the three back to the cluster.
     await sendWithReceipt(holder, 'UNSUBSCRIBE', [['id', 'hold']]);
-    await eventually(() => messagesOf(taker).length === 3, 5_000, 'the three to move to the other node');
+    await until(() => messagesOf(taker).length === 3, 5_000, 'the three to move to the other node');
     expect(messagesOf(taker).map(text).sort()).toEqual(['job 0', 'job 1', 'job 2']);
     for (const message of messagesOf(taker)) expect(getHeader(message.headers, 'redelivered')).toBe('true');
   });
@@ -168,18 +168,14 @@ describe('queues across nodes', () => {
     );
     const producer = await clients.client(cluster.wsUrl(0));
     await sendWithReceipt(producer, 'SEND', [['destination', '/queue/cluster.nack']], 'refused once');
-    await eventually(
-      () => consumers.some((probe) => messagesOf(probe).length === 1),
-      5_000,
-      'the first delivery',
-    );
+    await until(() => consumers.some((probe) => messagesOf(probe).length === 1), 5_000, 'the first delivery');
     const [refuser, taker] =
       messagesOf(consumers[0]!).length === 1 ? consumers : [consumers[1]!, consumers[0]!];
     refuser!.send({
       command: 'NACK',
       headers: [['id', getHeader(messagesOf(refuser!)[0]!.headers, 'ack')!]],
     });
-    await eventually(() => messagesOf(taker!).length === 1, 5_000, 'the redelivery on the other node');
+    await until(() => messagesOf(taker!).length === 1, 5_000, 'the redelivery on the other node');
     expect(text(messagesOf(taker!)[0]!)).toBe('refused once');
     expect(getHeader(messagesOf(taker!)[0]!.headers, 'redelivered')).toBe('true');
     expect(messagesOf(refuser!)).toHaveLength(1);
@@ -206,7 +202,7 @@ describe('queues across nodes', () => {
     const total = 300;
     for (let i = 0; i < total; i++) {
       if (i === total / 2) {
-        await eventually(() => messagesOf(doomed).length > 0, 5_000, 'the doomed node to hold deliveries');
+        await until(() => messagesOf(doomed).length > 0, 5_000, 'the doomed node to hold deliveries');
         await cluster.nodes[victim]!.kill();
       }
       await sendWithReceipt(producer, 'SEND', [['destination', '/queue/cluster.sigkill']], `m${i}`);
@@ -217,7 +213,7 @@ describe('queues across nodes', () => {
     expect(held.length).toBeGreaterThan(0);
     // Within the presence expiry (3 s) and a sweep, the survivor's node claims what the dead one held.
     const received = () => new Set(messagesOf(survivor).map(text));
-    await eventually(
+    await until(
       () => {
         ackAll();
         return receipted.every((body) => received().has(body));

@@ -6,8 +6,8 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { BrokerErrorCode } from '../../src/core/errors';
 import { startCluster, type TestCluster } from '../support/cluster';
-import { ClusterClients, eventually, messagesOf } from '../support/cluster-clients';
-import { header, nextFrame, sendWithReceipt, subscribe, text } from '../support/raw';
+import { ClusterClients, messagesOf } from '../support/cluster-clients';
+import { header, nextFrame, sendWithReceipt, subscribe, text, until } from '../support/raw';
 import { TestRedisServer } from '../support/redis-server';
 
 let redis: TestRedisServer;
@@ -44,18 +44,18 @@ it('serves local clients through an outage, reports and counts it, and rejoins w
   await subscribe(there, 'there', '/topic/outage');
   const publisher = await clients.client(cluster.wsUrl(0));
   await sendWithReceipt(publisher, 'SEND', [['destination', '/topic/outage']], 'before');
-  await eventually(() => messagesOf(there).length === 1, 5_000, 'the message across nodes');
+  await until(() => messagesOf(there).length === 1, 5_000, 'the message across nodes');
   expect(await health(0)).toMatchObject({ status: 'ok', cluster: { status: 'up' } });
 
   await redis.kill();
-  await eventually(async () => (await health(0)).status === 'degraded', 5_000, '/healthz to say degraded');
+  await until(async () => (await health(0)).status === 'degraded', 5_000, '/healthz to say degraded');
   expect((await health(0)).cluster.status).toBe('down');
   expect(await metric(0, /^stomp_cluster_up /)).toBe(0);
 
   // Local subscribers still get what is published on their node; the copy for the other node is
   // lost and counted.
   await sendWithReceipt(publisher, 'SEND', [['destination', '/topic/outage']], 'during');
-  await eventually(() => messagesOf(here).length === 2, 5_000, 'the local delivery during the outage');
+  await until(() => messagesOf(here).length === 2, 5_000, 'the local delivery during the outage');
   expect(messagesOf(here).map(text)).toEqual(['before', 'during']);
   expect(await metric(0, /^stomp_cluster_dropped_total\{what="topic"\}/)).toBeGreaterThanOrEqual(1);
 
@@ -79,14 +79,14 @@ it('serves local clients through an outage, reports and counts it, and rejoins w
   expect(header(error, 'receipt-id')).toBe('q-1');
 
   await redis.restart();
-  await eventually(
+  await until(
     async () => (await health(0)).status === 'ok' && (await health(1)).status === 'ok',
     15_000,
     'both nodes to reconnect',
   );
   expect(await metric(0, /^stomp_cluster_reconnects_total/)).toBeGreaterThanOrEqual(1);
   // The channel subscriptions come back by themselves: cross-node delivery resumes.
-  await eventually(
+  await until(
     async () => {
       await sendWithReceipt(publisher, 'SEND', [['destination', '/topic/outage']], 'after');
       return messagesOf(there).some((frame) => text(frame) === 'after');

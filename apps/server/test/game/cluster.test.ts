@@ -8,9 +8,9 @@ import { GameDestination, type GameEvent, PlayerFlag, type RoomSummary } from '@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerErrorCode } from '../../src/core/errors';
 import { CloseCode } from '../../src/core/transport';
-import { startCluster, type TestCluster } from '../support/cluster';
-import { eventually, messagesOf } from '../support/cluster-clients';
-import { expectSessionError, text } from '../support/raw';
+import { nodeRoles, startCluster, type TestCluster } from '../support/cluster';
+import { messagesOf } from '../support/cluster-clients';
+import { expectSessionError, text, until } from '../support/raw';
 import { TestRedisServer } from '../support/redis-server';
 import { GamePeer, scoreAPoint } from './game-peer';
 
@@ -34,14 +34,6 @@ async function peer(node: number, on: TestCluster = cluster): Promise<GamePeer> 
   const opened = await GamePeer.open({ wsUrl: on.wsUrl(node) });
   peers.push(opened);
   return opened;
-}
-
-/** The roles `/healthz` says a node holds. */
-async function roles(on: TestCluster, node: number): Promise<string[]> {
-  const health = (await (await fetch(`${on.nodes[node]!.baseUrl}/healthz`)).json()) as {
-    cluster: { roles: string[] };
-  };
-  return health.cluster.roles;
 }
 
 interface Entry extends RoomSummary {
@@ -107,7 +99,7 @@ describe('game rooms in a cluster', () => {
     // A watcher on the third node sees the room in the list of the cluster's rooms.
     const watcher = await peer(2);
     await watcher.subscribe(GameDestination.rooms);
-    await eventually(
+    await until(
       () =>
         messagesOf(watcher.probe, GameDestination.rooms).some((message) =>
           (JSON.parse(text(message)) as RoomSummary[]).some(
@@ -120,7 +112,7 @@ describe('game rooms in a cluster', () => {
 
     // And, reading the room's JSON topic there, gets it from the room's node once it learns someone reads it.
     await watcher.subscribe(GameDestination.snapshotsJson(roomId));
-    await eventually(
+    await until(
       () => watcher.jsonSnapshots(roomId).some((snapshot) => snapshot.players.length === 2),
       5_000,
       "the room's JSON snapshots on node 2",
@@ -130,11 +122,7 @@ describe('game rooms in a cluster', () => {
       await player.send(GameDestination.leave, '');
       expect(await player.nextEvent()).toEqual({ type: 'left', roomId });
     }
-    await eventually(
-      async () => (await registryEntry(roomId)) === undefined,
-      5_000,
-      'the empty room to close',
-    );
+    await until(async () => (await registryEntry(roomId)) === undefined, 5_000, 'the empty room to close');
   });
 
   it('resumes a room on another node when its owner is killed: players elsewhere play on, and a player of the dead node resumes its seat', async () => {
@@ -151,7 +139,7 @@ describe('game rooms in a cluster', () => {
     // Ben scores, and the owner saves it.
     const scored = (await scoreAPoint(ben, roomId, 15_000)).you!.score;
     expect(scored).toBeGreaterThan(0);
-    await eventually(
+    await until(
       async () => ((await savedScore(roomId, benJoined.playerId)) ?? 0) >= scored,
       5_000,
       "Ben's score in the saved state",
@@ -160,7 +148,7 @@ describe('game rooms in a cluster', () => {
     await cluster.nodes[0]!.kill();
     const killedAt = performance.now();
     let newOwner = '';
-    await eventually(
+    await until(
       async () => {
         newOwner = (await registryEntry(roomId))?.owner ?? '';
         return newOwner !== '' && newOwner !== 'node-0';
@@ -171,7 +159,7 @@ describe('game rooms in a cluster', () => {
     const handoverMs = Math.round(performance.now() - killedAt);
     console.log(`room ${roomId} taken over by ${newOwner} ${handoverMs} ms after its owner was killed`);
     expect(handoverMs).toBeLessThan(12_000);
-    expect(await roles(cluster, nodeIndex(newOwner))).toContain(`game-room:${roomId}`);
+    expect(await nodeRoles(cluster.nodes[nodeIndex(newOwner)]!)).toContain(`game-room:${roomId}`);
 
     // Ben and Cy play on: new snapshots, same player, the score kept, and Ann shown away.
     const afterHandover = (player: GamePeer, playerId: number) =>
@@ -233,7 +221,7 @@ describe('game rooms in a cluster', () => {
 
     const stoppedAt = performance.now();
     await cluster.nodes[nodeIndex(owner)]!.stop();
-    await eventually(
+    await until(
       async () => (await registryEntry(roomId))?.owner === `node-${survivor}`,
       10_000,
       'the surviving node to take the room over',
@@ -273,16 +261,16 @@ describe('game rooms while Redis is away', () => {
   it("plays on in a room run on its players' own node, refuses joins that need Redis, and keeps the room once Redis is back", async () => {
     const ann = await peer(0, outage);
     const { roomId, playerId } = await ann.play();
-    await eventually(
-      async () => (await roles(outage, 0)).includes(`game-room:${roomId}`),
+    await until(
+      async () => (await nodeRoles(outage.nodes[0]!)).includes(`game-room:${roomId}`),
       5_000,
       'the lease',
     );
 
     await redis.kill();
     // Past the lease's expiry the node gives the lease up, but not the game.
-    await eventually(
-      async () => !(await roles(outage, 0)).includes(`game-room:${roomId}`),
+    await until(
+      async () => !(await nodeRoles(outage.nodes[0]!)).includes(`game-room:${roomId}`),
       10_000,
       'the lease to be given up',
     );
@@ -309,12 +297,12 @@ describe('game rooms while Redis is away', () => {
 
     // A fresh, empty Redis: the node claims the room back and announces it again.
     await redis.restart();
-    await eventually(
-      async () => (await roles(outage, 0)).includes(`game-room:${roomId}`),
+    await until(
+      async () => (await nodeRoles(outage.nodes[0]!)).includes(`game-room:${roomId}`),
       10_000,
       'the lease claimed back',
     );
-    await eventually(
+    await until(
       async () =>
         JSON.parse((await outage.redis.hget(`${outage.prefix}:game:rooms`, roomId)) ?? '{}').owner ===
         'node-0',

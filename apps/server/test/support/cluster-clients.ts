@@ -29,17 +29,3 @@ export function messagesOf(probe: StompProbe, destination?: string): Frame[] {
       (destination === undefined || getHeader(frame.headers, 'destination') === destination),
   );
 }
-
-/** Resolves once `condition` holds, polling; rejects naming `what` after `timeoutMs`. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -191,15 +191,20 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Polls `predicate` (for state several probes or the server share) until it holds. */
+/**
+ * Polls `predicate` (for state several probes or the server share) until it holds. A predicate that
+ * asks a server (HTTP, Redis) returns a promise, and is polled less often than one reading local state.
+ */
 export async function until(
-  predicate: () => boolean,
+  predicate: () => boolean | Promise<boolean>,
   timeoutMs = 5_000,
   what = 'a condition',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  for (;;) {
+    const result = predicate();
+    if (typeof result === 'boolean' ? result : await result) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, typeof result === 'boolean' ? 5 : 20));
   }
 }
