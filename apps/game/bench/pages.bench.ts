@@ -12,7 +12,8 @@
  * latency simulator at 50 ms each way.
  *
  *   pnpm build && pnpm --filter @stomping-ground/game bench
- *   PAGE_BENCH_SECONDS=20 (the measuring window, default 20)
+ *   PAGE_BENCH_SECONDS=20       the measuring window (default 20)
+ *   PAGE_BENCH_PAGES=ticker     only these pages (comma-separated: ticker, game; default both)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -34,6 +35,7 @@ import {
 import { WireTimings } from './support/wire-timings';
 
 const SECONDS = Number(process.env.PAGE_BENCH_SECONDS ?? 20);
+const PAGES = (process.env.PAGE_BENCH_PAGES ?? 'ticker,game').split(',');
 const SIMULATED_LATENCY_MS = 50;
 const apps = fileURLToPath(new URL('../../', import.meta.url));
 const serverMain = `${apps}server/dist/main.js`;
@@ -355,8 +357,8 @@ async function main(): Promise<void> {
       `# Page benchmark: production build, Chromium, inspector open (${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)})`,
     );
     const loopback = median(await nodeRoundTrips(tcpPort, 50));
-    const ticker = await benchTicker(browser, baseUrl);
-    printPage(ticker);
+    if (PAGES.includes('ticker')) printPage(await benchTicker(browser, baseUrl));
+    if (!PAGES.includes('game')) return;
     const game = await benchGame(browser, baseUrl);
     printPage(game);
     console.log('two players moving (medians over the window):');

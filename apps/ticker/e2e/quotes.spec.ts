@@ -24,8 +24,16 @@ test('quotes stream into the board', async ({ browser }) => {
   const first = await lasts();
   await expect.poll(lasts, { timeout: 10_000 }).not.toBe(first);
 
-  // The inspector shows the MESSAGE frames that carried them.
+  // The inspector shows the MESSAGE frames that carried them, the newest in view as they arrive,
+  // in a list that draws only the rows in view (hundreds are kept, a few dozen drawn).
   await expect(page.locator('[data-testid="inspector-row"][data-command="MESSAGE"]').first()).toBeVisible();
+  await page.getByTestId('inspector').scrollIntoViewIfNeeded();
+  const drawn = page.getByTestId('inspector-row');
+  const newest = async () => Number(await drawn.last().getAttribute('data-id'));
+  const seen = await newest();
+  await expect.poll(newest).toBeGreaterThan(seen);
+  await expect(drawn.last()).toBeInViewport();
+  expect(await drawn.count()).toBeLessThan(100);
   expect(consoleProblems(page)).toEqual([]);
 });
 

@@ -33,14 +33,34 @@ export function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
 
-/** A brief background flash; `Element.animate` needs no forced reflow to restart. */
-export function flash(element: Element, direction: 'up' | 'down'): void {
-  if (typeof element.animate !== 'function') return;
-  const colour = direction === 'up' ? 'var(--flash-up)' : 'var(--flash-down)';
-  element.animate([{ backgroundColor: colour }, { backgroundColor: 'transparent' }], {
-    duration: 700,
-    easing: 'ease-out',
-  });
+/** How long a price stays tinted after it changed. */
+const FLASH_MS = 700;
+const flashing = new Map<HTMLElement, number>();
+let flashTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * A brief tint behind a changed price (`data-flash`, styled in styles.css): set now, cleared
+ * `FLASH_MS` later by one timer for the whole page. It is a step, not a fade, on purpose: an
+ * animated background repaints its cell every frame while it runs, and with twenty instruments
+ * ticking some cell always is. A step costs one style change and one paint at each end.
+ */
+export function flash(element: HTMLElement, direction: 'up' | 'down'): void {
+  if (element.dataset.flash !== direction) element.dataset.flash = direction;
+  flashing.set(element, performance.now() + FLASH_MS);
+  flashTimer ??= setTimeout(clearFlashes, FLASH_MS);
+}
+
+function clearFlashes(): void {
+  flashTimer = undefined;
+  const now = performance.now();
+  let next = Number.POSITIVE_INFINITY;
+  for (const [element, until] of flashing) {
+    if (until <= now) {
+      delete element.dataset.flash;
+      flashing.delete(element);
+    } else next = Math.min(next, until);
+  }
+  if (next !== Number.POSITIVE_INFINITY) flashTimer = setTimeout(clearFlashes, next - now);
 }
 
 /** Runs `render` at most once per animation frame, however often `schedule` is called. */

@@ -3,7 +3,7 @@
  * the broker never conflates, unlike quotes, where only the latest matters.
  */
 import type { Trade } from '@stomping-ground/protocol';
-import { frameScheduler, h } from './dom';
+import { frameScheduler, h, reconcileRows } from './dom';
 import { formatTime } from './format-time';
 import { addTrades } from './market-state';
 import { formatPrice, formatQuantity } from './money';
@@ -23,28 +23,11 @@ export function createTape(container: HTMLElement): TapeView {
   );
 
   let trades: Trade[] = [];
+  const rows = new Map<string, { item: Trade; row: Element }>();
+  // Only new trades get a row; the rest stay in the DOM as they are.
   const render = frameScheduler(() => {
     empty.hidden = trades.length > 0;
-    list.replaceChildren(
-      ...trades.map((trade) =>
-        h(
-          'li',
-          { 'data-testid': 'tape-row', 'data-symbol': trade.symbol, class: `side-${trade.aggressor}` },
-          h('span', { class: 'muted' }, formatTime(trade.time)),
-          h('span', { class: 'symbol' }, trade.symbol),
-          h('span', { class: 'num' }, formatPrice(trade.price)),
-          h('span', { class: 'num' }, formatQuantity(trade.quantity)),
-          h(
-            'span',
-            {
-              class: 'aggressor',
-              title: `${trade.aggressor === 'buy' ? 'a buyer' : 'a seller'} took liquidity`,
-            },
-            trade.aggressor === 'buy' ? '▲ buy' : '▼ sell',
-          ),
-        ),
-      ),
-    );
+    reconcileRows(list, trades, (trade) => String(trade.id), tradeRow, rows);
   });
 
   return {
@@ -53,4 +36,23 @@ export function createTape(container: HTMLElement): TapeView {
       render();
     },
   };
+}
+
+function tradeRow(trade: Trade): Element {
+  return h(
+    'li',
+    { 'data-testid': 'tape-row', 'data-symbol': trade.symbol, class: `side-${trade.aggressor}` },
+    h('span', { class: 'muted' }, formatTime(trade.time)),
+    h('span', { class: 'symbol' }, trade.symbol),
+    h('span', { class: 'num' }, formatPrice(trade.price)),
+    h('span', { class: 'num' }, formatQuantity(trade.quantity)),
+    h(
+      'span',
+      {
+        class: 'aggressor',
+        title: `${trade.aggressor === 'buy' ? 'a buyer' : 'a seller'} took liquidity`,
+      },
+      trade.aggressor === 'buy' ? '▲ buy' : '▼ sell',
+    ),
+  );
 }

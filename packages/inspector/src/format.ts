@@ -1,10 +1,16 @@
 /** Text the inspector shows: times, sizes, bodies. Pure functions. */
 import { isValidUtf8 } from '@stomping-ground/protocol';
 
-/** `14:03:07.042`: local wall-clock time to the millisecond. */
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}
+
+/**
+ * `14:03:07.042`: local wall-clock time to the millisecond. Plain arithmetic on one `Date`, not
+ * `toLocaleTimeString`, which looks the locale up on every call.
+ */
 export function formatTime(epochMs: number): string {
   const date = new Date(epochMs);
-  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 

@@ -2,10 +2,18 @@
  * The frame inspector widget: a toolbar (filters, pause, clear), a list of rows, and the details
  * of the selected row. Framework-free: it owns the DOM inside its root element and nothing else.
  *
- * Recording is cheap and rendering is batched: `record()` only decodes into the `FrameLog`, and at
- * most once per animation frame the list drops the rows whose entries the log no longer keeps,
- * then appends the rows recorded since. At a hundred frames a second that is one DOM update per
- * screen refresh, and the list never holds more rows than the log keeps.
+ * Recording is cheap and drawing is bounded, so the page stays responsive at thousands of frames
+ * a second:
+ * - `record()` only decodes into the `FrameLog` (two ring buffers); nothing touches the DOM.
+ * - At most once per animation frame the list is drawn, and it is virtual: every row has the same
+ *   height, so which entries are in view is arithmetic on the scroll offset, and only those (plus a
+ *   few either side) exist as elements, in a fixed pool reused from frame to frame. The work per
+ *   frame is bounded by the viewport's rows and the log's capacity, not by the arrival rate.
+ * - Nothing in that path reads layout: the viewport's height comes from a `ResizeObserver`, the
+ *   scroll offset from `scroll` events; the one write that needs layout (keeping the newest row in
+ *   view) happens only when the list's height changes, inside a `contain: strict` box.
+ * - A list out of sight (scrolled away, a closed panel, a background tab) is not drawn at all: an
+ *   `IntersectionObserver` says when it is.
  */
 import { type Direction, entryLabel, type InspectorEntry } from './entry';
 import { type InspectorFilter, matchesFilter, NO_FILTER } from './filter';
@@ -25,7 +33,7 @@ export interface FrameInspectorOptions extends FrameLogOptions {
 export interface InspectorCounts {
   /** Entries the log keeps (at most `maxEntries` bulk ones and as many others). */
   readonly kept: number;
-  /** Rows in the list: kept entries that pass the filters and have been rendered. */
+  /** Rows in the list (drawn or not, as it is virtual): kept entries that pass the filters. */
   readonly shown: number;
   /** Entries recorded since the last render, such as those recorded while paused. */
   readonly pending: number;
@@ -82,6 +90,26 @@ const ARROWS: Readonly<Record<Direction, { readonly arrow: string; readonly labe
 
 /** Rows within this many pixels of the bottom count as "at the bottom": the list follows new rows. */
 const FOLLOW_SLACK_PX = 24;
+/** Every row is this tall (the stylesheet's `--sgi-row-height` is set from it): never measured. */
+const ROW_HEIGHT_PX = 20;
+/** Rows drawn beyond each edge of the viewport, so a quick scroll shows no gap. */
+const OVERSCAN_ROWS = 4;
+/** The viewport's height in rows until it is measured (and where it never is, as in a DOM without layout). */
+const UNMEASURED_ROWS = 60;
+
+/** One reusable row of the list: its elements, and the entry it shows now. */
+interface RowSlot {
+  readonly item: HTMLLIElement;
+  readonly row: HTMLButtonElement;
+  readonly glyph: Text;
+  readonly arrowLabel: HTMLSpanElement;
+  readonly arrow: HTMLSpanElement;
+  readonly time: HTMLSpanElement;
+  readonly command: HTMLSpanElement;
+  readonly destination: HTMLSpanElement;
+  readonly size: HTMLSpanElement;
+  entry: InspectorEntry | undefined;
+}
 
 function defaultSchedule(render: () => void): void {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(render);
@@ -100,11 +128,22 @@ export function createFrameInspector(
   /** Every entry with an id up to this one has been considered for the list. */
   let renderedUpTo = 0;
   let selected: InspectorEntry | undefined;
-  let selectedRow: HTMLElement | undefined;
-  const entryOfRow = new WeakMap<Element, InspectorEntry>();
-  /** The list items on screen, by entry id. */
-  const rendered = new Map<number, { readonly item: HTMLLIElement; readonly entry: InspectorEntry }>();
+  /** The kept entries that pass the filters, oldest first: the list's rows, drawn or not. */
+  let view: InspectorEntry[] = [];
+  /** The view must be built afresh from the log (a filter changed, the log was cleared…). */
+  let viewStale = true;
   let evictionsSeen = 0;
+  /** What the viewport shows, as told by observers and scroll events (never read in a render). */
+  let viewportRows: number | undefined;
+  let scrollTop = 0;
+  let following = true;
+  /** While not following: the entry at the top of the viewport, kept there as old rows are dropped. */
+  let anchorId = 0;
+  let onScreen = true;
+  let drawnHeight = -1;
+  let drawnPadding = -1;
+  const slots: RowSlot[] = [];
+  let countsText = '';
   const doc = container.ownerDocument;
 
   // ── Skeleton ──────────────────────────────────────────────────────────────────────────────────
@@ -155,10 +194,13 @@ export function createFrameInspector(
   for (const heading of ['', 'time', 'command', 'destination', 'size']) {
     columns.append(element('span', '', heading));
   }
+  const viewport = element('div', 'sgi-viewport');
   const list = element('ol', 'sgi-list');
   list.dataset.testid = 'inspector-rows';
   list.setAttribute('aria-label', 'Frames, oldest first');
-  listPane.append(columns, list);
+  viewport.append(list);
+  listPane.append(columns, viewport);
+  root.style.setProperty('--sgi-row-height', `${ROW_HEIGHT_PX}px`);
 
   const details = element('div', 'sgi-details');
   details.dataset.testid = 'inspector-details';
@@ -177,9 +219,40 @@ export function createFrameInspector(
   clearButton.addEventListener('click', () => clear());
   list.addEventListener('click', (event) => {
     const row = (event.target as Element | null)?.closest('.sgi-row');
-    const entry = row ? entryOfRow.get(row) : undefined;
-    if (row instanceof HTMLElement && entry) select(row, entry);
+    const entry = slots.find((slot) => slot.row === row)?.entry;
+    if (entry) select(entry);
   });
+  viewport.addEventListener(
+    'scroll',
+    () => {
+      // Layout is clean when a scroll event runs: reading the offset here costs nothing.
+      scrollTop = viewport.scrollTop;
+      const rows = viewportRows ?? UNMEASURED_ROWS;
+      following = scrollTop + rows * ROW_HEIGHT_PX >= view.length * ROW_HEIGHT_PX - FOLLOW_SLACK_PX;
+      anchorId = view[Math.floor(scrollTop / ROW_HEIGHT_PX)]?.id ?? 0;
+      queueRender();
+    },
+    { passive: true },
+  );
+  const win = doc.defaultView; // the window the widget lives in (observers are per window)
+  const resizeObserver =
+    win && 'ResizeObserver' in win
+      ? new win.ResizeObserver((records) => {
+          const height = records[records.length - 1]?.contentRect.height ?? 0;
+          viewportRows = Math.ceil(height / ROW_HEIGHT_PX);
+          queueRender();
+        })
+      : undefined;
+  resizeObserver?.observe(viewport);
+  const intersectionObserver =
+    win && 'IntersectionObserver' in win
+      ? new win.IntersectionObserver((records) => {
+          const now = records[records.length - 1]?.isIntersecting ?? true;
+          if (now && !onScreen) queueRender();
+          onScreen = now;
+        })
+      : undefined;
+  intersectionObserver?.observe(viewport);
 
   // ── Rendering ─────────────────────────────────────────────────────────────────────────────────
   function queueRender(): void {
@@ -190,80 +263,133 @@ export function createFrameInspector(
 
   function render(): void {
     renderQueued = false;
-    if (!paused) renderRows();
+    if (!paused && onScreen) {
+      updateView();
+      drawRows();
+    }
     renderCounts();
   }
 
-  function renderRows(): void {
-    // Rows whose entries the log has dropped go, so the list never outgrows the log.
-    if (log.evictions !== evictionsSeen) {
-      evictionsSeen = log.evictions;
-      for (const [id, row] of rendered) {
-        if (log.isKept(row.entry)) continue;
-        row.item.remove();
-        rendered.delete(id);
-      }
+  /** Brings the view up to date with the log: appends what is new, or rebuilds after drops. */
+  function updateView(): void {
+    if (viewStale || log.evictions !== evictionsSeen) {
+      // Bounded by the log's capacity, whatever the arrival rate.
+      view = log.kept().filter((entry) => matchesFilter(entry, filter));
+      viewStale = false;
+    } else {
+      for (const entry of log.kept(renderedUpTo)) if (matchesFilter(entry, filter)) view.push(entry);
     }
-    const follow = list.scrollHeight - list.scrollTop - list.clientHeight <= FOLLOW_SLACK_PX;
-    const fragment = doc.createDocumentFragment();
-    for (const entry of log.kept(renderedUpTo)) {
-      if (!matchesFilter(entry, filter)) continue;
-      const item = createRow(entry);
-      rendered.set(entry.id, { item, entry });
-      fragment.append(item);
-    }
+    evictionsSeen = log.evictions;
     renderedUpTo = log.nextEntryId - 1;
-    list.append(fragment);
-    if (follow) list.scrollTop = list.scrollHeight;
+  }
+
+  /** Draws the rows in view into the pool of row elements. */
+  function drawRows(): void {
+    const rows = viewportRows ?? UNMEASURED_ROWS;
+    const total = view.length;
+    const lastFirst = Math.max(0, total - rows);
+    let first: number;
+    if (following) first = lastFirst;
+    else {
+      first = Math.min(lastFirst, firstIndexFrom(anchorId));
+      anchorId = view[first]?.id ?? 0;
+    }
+    const start = Math.max(0, first - OVERSCAN_ROWS);
+    const end = Math.min(total, first + rows + OVERSCAN_ROWS);
+
+    const height = total * ROW_HEIGHT_PX;
+    if (height !== drawnHeight) list.style.height = `${height}px`;
+    const padding = start * ROW_HEIGHT_PX;
+    if (padding !== drawnPadding) list.style.paddingTop = `${padding}px`;
+
+    while (slots.length < end - start) slots.push(createSlot());
+    for (let index = 0; index < slots.length; index++) {
+      const slot = slots[index]!;
+      const entry = view[start + index];
+      if (entry === undefined) {
+        if (slot.item.parentNode !== null) slot.item.remove();
+        slot.entry = undefined;
+        continue;
+      }
+      if (slot.item.parentNode === null) list.append(slot.item);
+      if (slot.entry !== entry) fillSlot(slot, entry);
+    }
+
+    // Keeping the newest row in view (or the anchored one) is the only write that needs layout,
+    // and it happens only when the list's height or the anchored row's place changed.
+    const wantedTop = following ? Math.max(0, height - rows * ROW_HEIGHT_PX) : first * ROW_HEIGHT_PX;
+    if ((height !== drawnHeight || !following) && wantedTop !== scrollTop && viewportRows !== undefined) {
+      scrollTop = wantedTop;
+      viewport.scrollTop = wantedTop;
+    }
+    drawnHeight = height;
+    drawnPadding = padding;
+  }
+
+  /** The index of the first entry in the view with an id at or above `id` (the view is in id order). */
+  function firstIndexFrom(id: number): number {
+    let low = 0;
+    let high = view.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (view[middle]!.id < id) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   function rerenderAll(): void {
-    list.replaceChildren();
-    rendered.clear();
-    selectedRow = undefined;
-    renderedUpTo = 0;
+    viewStale = true;
+    following = true;
     queueRender();
   }
 
-  function createRow(entry: InspectorEntry): HTMLLIElement {
+  function createSlot(): RowSlot {
     const item = doc.createElement('li');
     const row = doc.createElement('button');
     row.type = 'button';
-    row.className = `sgi-row sgi-${entry.kind}`;
     row.dataset.testid = 'inspector-row';
-    row.dataset.id = String(entry.id);
-    const label = entryLabel(entry);
-    row.dataset.command = label;
-    if (entry.kind !== 'note') {
-      row.dataset.direction = entry.direction;
-      row.classList.add(`sgi-${entry.direction}`);
-    }
     const arrow = element('span', 'sgi-arrow');
-    if (entry.kind === 'note') {
-      arrow.textContent = '•';
-    } else {
-      arrow.textContent = ARROWS[entry.direction].arrow;
-      arrow.title = ARROWS[entry.direction].label;
-      arrow.append(element('span', 'sgi-visually-hidden', ` ${ARROWS[entry.direction].label}`));
-    }
-    row.append(
-      arrow,
-      element('span', 'sgi-time', formatTime(entry.time)),
-      element('span', 'sgi-command', label),
-      element('span', 'sgi-destination', rowSummary(entry)),
-      element(
-        'span',
-        'sgi-size',
-        entry.kind === 'frame' || entry.kind === 'heartbeat' ? formatBytes(entry.size) : '',
-      ),
-    );
-    entryOfRow.set(row, entry);
-    if (entry === selected) {
-      row.setAttribute('aria-current', 'true');
-      selectedRow = row;
-    }
+    const glyph = doc.createTextNode('');
+    const arrowLabel = element('span', 'sgi-visually-hidden');
+    arrow.append(glyph, arrowLabel);
+    const time = element('span', 'sgi-time');
+    const command = element('span', 'sgi-command');
+    const destination = element('span', 'sgi-destination');
+    const size = element('span', 'sgi-size');
+    row.append(arrow, time, command, destination, size);
     item.append(row);
-    return item;
+    return { item, row, glyph, arrowLabel, arrow, time, command, destination, size, entry: undefined };
+  }
+
+  function fillSlot(slot: RowSlot, entry: InspectorEntry): void {
+    slot.entry = entry;
+    const { row } = slot;
+    const label = entryLabel(entry);
+    row.className =
+      entry.kind === 'note'
+        ? `sgi-row sgi-${entry.kind}`
+        : `sgi-row sgi-${entry.kind} sgi-${entry.direction}`;
+    row.dataset.id = String(entry.id);
+    row.dataset.command = label;
+    if (entry.kind === 'note') {
+      delete row.dataset.direction;
+      slot.glyph.data = '•';
+      slot.arrow.title = '';
+      slot.arrowLabel.textContent = '';
+    } else {
+      row.dataset.direction = entry.direction;
+      slot.glyph.data = ARROWS[entry.direction].arrow;
+      slot.arrow.title = ARROWS[entry.direction].label;
+      slot.arrowLabel.textContent = ` ${ARROWS[entry.direction].label}`;
+    }
+    slot.time.textContent = formatTime(entry.time);
+    slot.command.textContent = label;
+    slot.destination.textContent = rowSummary(entry);
+    slot.size.textContent =
+      entry.kind === 'frame' || entry.kind === 'heartbeat' ? formatBytes(entry.size) : '';
+    if (entry === selected) row.setAttribute('aria-current', 'true');
+    else row.removeAttribute('aria-current');
   }
 
   function renderCounts(): void {
@@ -275,14 +401,16 @@ export function createFrameInspector(
     ];
     if (totals.errors > 0) parts.push(`${totals.errors} decode errors`);
     if (paused) parts.unshift(`paused: ${pending} new`);
-    countsOutput.textContent = parts.join(' · ');
+    const text = parts.join(' · ');
+    if (text !== countsText) countsOutput.textContent = countsText = text;
   }
 
-  function select(row: HTMLElement, entry: InspectorEntry): void {
-    selectedRow?.removeAttribute('aria-current');
-    row.setAttribute('aria-current', 'true');
-    selectedRow = row;
+  function select(entry: InspectorEntry): void {
     selected = entry;
+    for (const slot of slots) {
+      if (slot.entry === entry) slot.row.setAttribute('aria-current', 'true');
+      else slot.row.removeAttribute('aria-current');
+    }
     showDetails(entry);
   }
 
@@ -362,7 +490,7 @@ export function createFrameInspector(
   function counts(): InspectorCounts {
     return {
       kept: log.size,
-      shown: list.childElementCount,
+      shown: view.length,
       pending: log.nextEntryId - 1 - renderedUpTo,
       totals: { ...log.totals },
     };
@@ -396,6 +524,8 @@ export function createFrameInspector(
     counts,
     flush: render,
     destroy() {
+      resizeObserver?.disconnect();
+      intersectionObserver?.disconnect();
       root.remove();
     },
   };

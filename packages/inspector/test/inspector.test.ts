@@ -173,6 +173,47 @@ describe('createFrameInspector', () => {
     expect(rows().map((row) => row.dataset.id)).toEqual(['7', '8', '9', '10']);
   });
 
+  it('draws only the rows in view: the newest, in a fixed number of elements however many are kept', () => {
+    const inspector = mount({ maxEntries: 2000 });
+    for (let i = 0; i < 100; i++) inspector.record('in', receipt);
+    inspector.flush();
+    const drawnAfter100 = rows().length;
+    expect(drawnAfter100).toBeLessThan(100);
+    for (let i = 0; i < 1900; i++) inspector.record('in', receipt);
+    inspector.flush();
+    expect(rows()).toHaveLength(drawnAfter100);
+    expect(rows().at(-1)?.dataset.id).toBe('2000');
+    expect(inspector.counts()).toMatchObject({ kept: 2000, shown: 2000 });
+    // The list is as tall as every row would be, so the scroll bar tells where the view is.
+    const list = container.querySelector<HTMLElement>('[data-testid="inspector-rows"]')!;
+    expect(list.style.height).toBe(`${2000 * 20}px`);
+  });
+
+  it('reuses its row elements from frame to frame', () => {
+    const inspector = mount({ maxEntries: 100 });
+    for (let i = 0; i < 100; i++) inspector.record('in', receipt);
+    inspector.flush();
+    const before = rows();
+    for (let i = 0; i < 50; i++) inspector.record('in', receipt);
+    inspector.flush();
+    const after = rows();
+    expect(after).toHaveLength(before.length);
+    expect(after.every((row) => before.includes(row))).toBe(true);
+    expect(after.at(-1)?.dataset.id).toBe('150');
+  });
+
+  it('keeps the rows a reader scrolled up to in view while newer ones arrive', () => {
+    const inspector = mount({ maxEntries: 1000 });
+    for (let i = 0; i < 200; i++) inspector.record('in', receipt);
+    inspector.flush();
+    const viewport = container.querySelector<HTMLElement>('.sgi-viewport')!;
+    viewport.scrollTop = 0;
+    viewport.dispatchEvent(new Event('scroll'));
+    for (let i = 0; i < 200; i++) inspector.record('in', receipt);
+    inspector.flush();
+    expect(rows()[0]?.dataset.id).toBe('1');
+  });
+
   it('shows the headers and body of a selected row', () => {
     const inspector = mount();
     inspector.record('in', quote('ACME'));
