@@ -36,7 +36,7 @@ export function setText(element: Element, text: string): void {
 /** How long a price stays tinted after it changed. */
 const FLASH_MS = 700;
 const flashing = new Map<HTMLElement, number>();
-let flashTimer: ReturnType<typeof setTimeout> | undefined;
+let clearScheduled = false;
 
 /**
  * A brief tint behind a changed price (`data-flash`, styled in styles.css): set now, cleared
@@ -47,11 +47,14 @@ let flashTimer: ReturnType<typeof setTimeout> | undefined;
 export function flash(element: HTMLElement, direction: 'up' | 'down'): void {
   if (element.dataset.flash !== direction) element.dataset.flash = direction;
   flashing.set(element, performance.now() + FLASH_MS);
-  flashTimer ??= setTimeout(clearFlashes, FLASH_MS);
+  if (!clearScheduled) {
+    clearScheduled = true;
+    setTimeout(clearFlashes, FLASH_MS);
+  }
 }
 
 function clearFlashes(): void {
-  flashTimer = undefined;
+  clearScheduled = false;
   const now = performance.now();
   let next = Number.POSITIVE_INFINITY;
   for (const [element, until] of flashing) {
@@ -60,7 +63,10 @@ function clearFlashes(): void {
       flashing.delete(element);
     } else next = Math.min(next, until);
   }
-  if (next !== Number.POSITIVE_INFINITY) flashTimer = setTimeout(clearFlashes, next - now);
+  if (next !== Number.POSITIVE_INFINITY) {
+    clearScheduled = true;
+    setTimeout(clearFlashes, next - now);
+  }
 }
 
 /** Runs `render` at most once per animation frame, however often `schedule` is called. */
