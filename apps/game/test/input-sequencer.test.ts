@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { InputSequencer } from '../src/netcode/input-sequencer';
-import { Smoothed } from '../src/netcode/smoothed';
 
 describe('InputSequencer', () => {
   it('numbers inputs 1, 2, 3, …', () => {
@@ -31,13 +30,5 @@ describe('InputSequencer', () => {
     sequencer.reset(40);
     expect(sequencer.take(0)).toBe(41);
     expect(sequencer.inFlight).toBe(1);
-  });
-});
-
-describe('Smoothed', () => {
-  it('starts at the first sample and moves an eighth of the way towards each next one', () => {
-    const rtt = new Smoothed();
-    expect(rtt.add(100)).toBe(100);
-    expect(rtt.add(180)).toBe(110);
   });
 });

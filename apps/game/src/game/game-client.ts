@@ -30,7 +30,8 @@ import { InterpolationBuffer, lerpById, SampleStatus } from '../netcode/interpol
 import { Predictor } from '../netcode/prediction';
 import { ServerClock } from '../netcode/server-clock';
 import { type NetcodeSettings, SnapshotFormat } from '../netcode/settings';
-import { Smoothed } from '../netcode/smoothed';
+import { TickTimer } from '../netcode/tick-timer';
+import { RecentMedian } from '../netcode/recent-median';
 import type { ArenaView, PlayerView } from '../scene/view';
 import type { HeldKeys } from './keyboard';
 import { Mode } from './mode';
@@ -74,8 +75,15 @@ export interface Intent {
   readonly roomId?: string | undefined;
 }
 
-/** How often one input carries a `receipt` header, to time a round trip to the broker and back. */
-const RTT_PROBE_MS = 1000;
+/**
+ * How often one input carries a `receipt` header, to time a round trip to the broker and back: four
+ * times a second, so the median of the last five follows a change of latency within about a second.
+ */
+const RTT_PROBE_MS = 250;
+/** Round-trip probes the shown figure is the median of. */
+const RTT_WINDOW = 5;
+/** Acknowledged inputs the input→ack figure is the median of: about a second of snapshots. */
+const INPUT_ACK_WINDOW = 15;
 /** A move longer than this between two snapshots is a respawn or teleport: not interpolated. */
 const SNAP_DISTANCE = 200;
 const DEFAULT_WORLD: GameWorld = { width: 1600, height: 1000, tickRate: TICK_RATE, snapshotRate: 15 };
@@ -92,7 +100,8 @@ export class GameClient {
   private world: GameWorld | undefined;
   private snapshotSubscription: StompSubscription | undefined;
   private subscribedFormat: SnapshotFormat | undefined;
-  private inputTimer: ReturnType<typeof setInterval> | undefined;
+  /** Sends one input per tick while playing, on a drift-free schedule (see tick-timer.ts). */
+  private inputTimer: TickTimer | undefined;
   /** A failed resume tries the seat's room again; if that is refused too, any room. */
   private anywhereIfRefused = false;
   /** After a resume, inputs wait for the first snapshot to learn where the seat's sequence stands. */
@@ -113,8 +122,8 @@ export class GameClient {
 
   // ── Measurements ────────────────────────────────────────────────────────────────────────────────
   readonly snapshotMeter = new RateMeter();
-  private readonly rtt = new Smoothed();
-  private readonly inputAck = new Smoothed();
+  private readonly rtt = new RecentMedian(RTT_WINDOW);
+  private readonly inputAck = new RecentMedian(INPUT_ACK_WINDOW);
   private lastProbeAt = 0;
   private probeCount = 0;
   private lastCorrection: number | undefined;
@@ -418,14 +427,18 @@ export class GameClient {
   // ── Inputs ──────────────────────────────────────────────────────────────────────────────────────
 
   private startInputs(): void {
-    this.stopInputs();
-    // One input per simulation tick: the server applies at most one per tick, in sequence order.
-    this.inputTimer = setInterval(() => this.sendInput(), 1000 / this.tickRate);
+    // One input per simulation tick, sampled from the keys as it is sent: the server takes one
+    // step per tick, merging whatever arrived since the last one (see the server's inputs.ts).
+    // A new seat's figures start afresh: the old room's round trips say nothing of this one.
+    this.rtt.reset();
+    this.inputAck.reset();
+    this.inputTimer?.stop();
+    this.inputTimer = new TickTimer(1000 / this.tickRate, () => this.sendInput());
+    this.inputTimer.start();
   }
 
   private stopInputs(): void {
-    if (this.inputTimer !== undefined) clearInterval(this.inputTimer);
-    this.inputTimer = undefined;
+    this.inputTimer?.stop();
   }
 
   private sendInput(): void {
@@ -598,7 +611,9 @@ export class GameClient {
       serverTick: this.latest?.tick,
       tickRate: this.world?.tickRate,
       snapshotsPerSecond: this.snapshotMeter.rate(now).messages,
-      bufferMs: depth?.ms,
+      // Starved (the drawn time has passed the newest snapshot): nothing is buffered, and the
+      // others are held at the newest snapshot; the buffer is empty, not negative.
+      bufferMs: depth === undefined ? undefined : Math.max(0, depth.ms),
       bufferSnapshots: depth?.snapshots,
       pendingInputs: this.predictor.pending.length,
       correction: this.lastCorrection,

@@ -5,9 +5,9 @@
 import { element, setText } from './dom';
 
 export interface NetStats {
-  /** Round trip of a SEND with a `receipt` header to its RECEIPT, in ms. */
+  /** Round trip of a SEND with a `receipt` header to its RECEIPT: median of the recent probes, ms. */
   readonly rttMs: number | undefined;
-  /** From sending an input to the first snapshot that counts it as processed, in ms. */
+  /** From sending an input to the first snapshot that counts it as processed: median of the recent ones, ms. */
   readonly inputAckMs: number | undefined;
   readonly serverTick: number | undefined;
   readonly tickRate: number | undefined;
@@ -16,7 +16,7 @@ export interface NetStats {
   readonly inMessagesPerSecond: number;
   readonly outBytesPerSecond: number;
   readonly outMessagesPerSecond: number;
-  /** How far ahead of the render time the newest buffered snapshot lies, in ms. */
+  /** How far ahead of the render time the newest buffered snapshot lies, in ms; 0 when starved. */
   readonly bufferMs: number | undefined;
   readonly bufferSnapshots: number | undefined;
   /** Inputs sent that no snapshot has acknowledged yet. */
@@ -44,14 +44,18 @@ const ROWS: readonly Row[] = [
   {
     label: 'round trip (RECEIPT)',
     testid: 'stat-rtt',
-    help: 'A SEND carrying a receipt header, until the broker’s RECEIPT comes back.',
+    help:
+      'Median of the last 5 probes, one every 250 ms: an input SEND carrying a receipt header, until the page handles the broker’s RECEIPT. ' +
+      'Includes both directions on the network, the simulated latency (twice the slider), the broker’s handling, and any wait for this page’s main thread.',
     value: (s) => s.rttMs,
     format: ms,
   },
   {
     label: 'input → ack',
     testid: 'stat-input-ack',
-    help: 'From sending an input to the first snapshot that says the server applied it.',
+    help:
+      'Median of about the last second: from sending an input to the first snapshot that names it as the last one applied. ' +
+      'A round trip, plus the wait for the next server tick (up to 33 ms) and for your next snapshot (one every 2 ticks).',
     value: (s) => s.inputAckMs,
     format: ms,
   },
@@ -107,7 +111,9 @@ const ROWS: readonly Row[] = [
   {
     label: 'interpolation buffer',
     testid: 'stat-buffer-ms',
-    help: 'How far the newest snapshot lies ahead of the time the others are drawn at.',
+    help:
+      'How far the newest snapshot lies ahead of the time the others are drawn at: the margin before they would freeze. ' +
+      '0 when starved (nothing newer has come; the others are held where the newest snapshot put them).',
     value: (s) => s.bufferMs,
     format: ms,
   },
@@ -134,6 +140,9 @@ const ROWS: readonly Row[] = [
   },
 ];
 
+/** Screens this wide show the panel open at first. */
+const WIDE_ENOUGH = '(min-width: 760px) and (min-height: 560px)';
+
 export interface NetStatsView {
   update(stats: NetStats): void;
 }
@@ -142,15 +151,25 @@ export function createNetStats(container: HTMLElement): NetStatsView {
   const list = element('dl', { class: 'stats' });
   const cells = ROWS.map((row) => {
     const cell = element('dd', { 'data-testid': row.testid, 'data-value': '' }, '–');
-    list.append(element('dt', { title: row.help }, row.label), cell);
+    // The help is the title (a pointer's hover) and the accessible description (a screen reader's).
+    list.append(element('dt', { title: row.help, 'aria-description': row.help }, row.label), cell);
     return { row, cell };
   });
-  // A <details> so the overlay can be folded away when it covers the arena.
+  const note = element(
+    'p',
+    { class: 'stats-note' },
+    'Round trip and input → ack are medians of the last few. Round trip: both ways on the network, ',
+    'the simulated latency twice, the broker, and this page. Input → ack: a round trip, up to a tick, ',
+    'and the wait for your next snapshot. Hover a label for more.',
+  );
+  // A <details> so the overlay can be folded away; folded from the start on a narrow screen, where
+  // open it would cover the arena.
   const details = element(
     'details',
-    { open: '' },
+    matchMedia(WIDE_ENOUGH).matches ? { open: '' } : {},
     element('summary', {}, element('h2', {}, 'Net stats')),
     list,
+    note,
   );
   container.append(details);
 

@@ -6,13 +6,33 @@ function keys(seq: number, action = false) {
 }
 
 describe('an input queue', () => {
-  it('hands out one input per tick, oldest first', () => {
+  it('hands out the one input that arrived since the last tick', () => {
     const queue = new InputQueue(4);
-    for (const seq of [1, 2, 3]) expect(queue.offer(keys(seq))).toBeUndefined();
-    expect([queue.take()?.input.seq, queue.take()?.input.seq, queue.take()?.input.seq]).toEqual([1, 2, 3]);
+    queue.offer(keys(1));
+    expect(queue.take()).toEqual({ input: keys(1), fresh: true });
+    queue.offer(keys(2));
+    expect(queue.take()).toEqual({ input: keys(2), fresh: true });
   });
 
-  it('refuses inputs beyond its slack until ticks have taken some', () => {
+  it('merges a burst into one step for the tick: the newest keys and seq, and a dash if any asked', () => {
+    const queue = new InputQueue(4);
+    queue.offer(keys(1, true));
+    queue.offer({ ...keys(2), up: false, left: true });
+    queue.offer({ ...keys(3), up: false, right: true });
+    expect(queue.take()).toEqual({ input: { ...keys(3, true), up: false, right: true }, fresh: true });
+    expect(queue.merged).toBe(2);
+  });
+
+  it('holds nothing back: after a burst the next tick has only what came since', () => {
+    const queue = new InputQueue(4);
+    for (const seq of [1, 2, 3]) queue.offer(keys(seq));
+    queue.take();
+    expect(queue.take()).toEqual({ input: keys(3, false), fresh: false });
+    queue.offer(keys(4));
+    expect(queue.take()).toEqual({ input: keys(4), fresh: true });
+  });
+
+  it('refuses inputs beyond its slack until a tick has taken them', () => {
     const queue = new InputQueue(2);
     expect([keys(1), keys(2), keys(3)].map((input) => queue.offer(input))).toEqual([
       undefined,

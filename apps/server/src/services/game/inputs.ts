@@ -1,11 +1,22 @@
 /**
- * The inputs one player has sent and the room has not applied yet.
+ * The inputs one player has sent since the room's last tick.
  *
- * The room applies at most one input per player per tick, so a client that sends faster than the
- * tick rate gains nothing: its extra inputs wait here, and beyond a small slack (room for network
- * jitter delivering two or three at once) they are refused. Sequence numbers must increase, so a
- * replayed or reordered input is refused too. What an input may ask for is only ever keys: speed,
- * collisions and walls are the simulation's, so there is nothing else to validate.
+ * A client sends one input per tick, but they do not arrive one per tick: network and timer jitter
+ * deliver none in one tick and two in the next. A queue that hands out one per tick never catches
+ * up after such a burst (inputs come in exactly as fast as it drains them), so every later input
+ * waits behind it: a standing queue, a fixed delay added to every input for the rest of the game.
+ *
+ * So nothing waits beyond a tick. Each tick takes everything that arrived since the last one and
+ * merges it into one step: the newest keys (a key held down is in every input that follows), a
+ * dash if any of them asked for one, and the newest sequence number, which the next snapshot
+ * acknowledges. A tick with nothing new repeats the held keys without the dash (a key held down
+ * stays held), and the late input then merges into the next tick's step: the player takes as many
+ * steps as the client predicted, a tick late, rather than one tick late forever.
+ *
+ * Still one step per tick, so a client that sends faster than the tick rate moves no faster; more
+ * than `slack` inputs between two ticks is no honest client and the extras are refused. Sequence
+ * numbers must increase, so a replayed or reordered input is refused too. What an input may ask
+ * for is only ever keys: speed, collisions and walls are the simulation's.
  */
 import type { PlayerInput } from '@stomping-ground/protocol';
 
@@ -14,7 +25,7 @@ export const InputRejection = {
   MALFORMED: 'malformed',
   /** The sender has no seat in that room: a spectator, another room's player, or nobody. */
   NOT_PLAYING: 'not-playing',
-  /** More inputs than ticks, beyond the slack. */
+  /** More inputs between two ticks than the slack allows. */
   FLOOD: 'flood',
   /** A sequence number not above the last one accepted. */
   OUT_OF_ORDER: 'out-of-order',
@@ -27,6 +38,8 @@ export class InputQueue {
   private lastSeq = -1;
   /** The last input applied: repeated (without its dash) in a tick no input arrived for. */
   private held: PlayerInput | undefined;
+  /** Inputs folded into a later one in the same tick, since the start: how bursty arrivals are. */
+  merged = 0;
 
   constructor(slack: number) {
     this.capacity = slack;
@@ -42,15 +55,22 @@ export class InputQueue {
   }
 
   /**
-   * The input for this tick: the oldest waiting one (it becomes the one the next snapshot says was
-   * processed), or, when none came in time, the last one's keys again, since a key held down stays
-   * held; undefined when there never was one.
+   * The input for this tick: everything that arrived since the last tick, merged (`fresh`: the
+   * next snapshot says its `seq` was processed); or, when nothing came, the held keys again
+   * without the dash; undefined when there never was an input.
    */
   take(): { readonly input: PlayerInput; readonly fresh: boolean } | undefined {
-    const next = this.waiting.shift();
-    if (next !== undefined) {
-      this.held = next;
-      return { input: next, fresh: true };
+    const count = this.waiting.length;
+    if (count > 0) {
+      const newest = this.waiting[count - 1]!;
+      const input =
+        count === 1 || newest.action === true
+          ? newest
+          : { ...newest, action: this.waiting.some((waiting) => waiting.action === true) };
+      this.merged += count - 1;
+      this.waiting.length = 0;
+      this.held = input;
+      return { input, fresh: true };
     }
     if (this.held === undefined) return undefined;
     return { input: { ...this.held, action: false }, fresh: false };
