@@ -172,8 +172,10 @@ test('the JSON snapshot mode keeps the game going and shows both sizes', async (
   await expect.poll(async () => distance(await positionOf(own), before)).toBeGreaterThan(60);
   await page.keyboard.up(key);
 
-  // The inspector shows the JSON snapshots and the inputs as they cross the wire.
+  // The inspector shows the JSON snapshots and the inputs as they cross the wire (it draws
+  // nothing while out of sight, so the test looks at it as a person would).
   const inspector = page.getByTestId('inspector');
+  await inspector.scrollIntoViewIfNeeded();
   await expect(
     inspector.locator('[data-testid="inspector-row"][data-command="MESSAGE"]').first(),
   ).toBeAttached();
@@ -185,6 +187,7 @@ test('the JSON snapshot mode keeps the game going and shows both sizes', async (
 test('the inspector shows binary snapshot frames and the inputs', async ({ browser }) => {
   const { page } = await open(browser);
   await playerIdOf(page);
+  await page.getByTestId('inspector').scrollIntoViewIfNeeded();
   const rows = page.getByTestId('inspector-rows');
   await expect(rows.locator('[data-command="MESSAGE"]').first()).toBeAttached();
   await expect(rows.locator('[data-command="SEND"]').filter({ hasText: '/input' }).first()).toBeAttached();
@@ -219,4 +222,73 @@ test('the netcode switches are there and change what the page does', async ({ br
   await page.keyboard.down(key);
   await expect.poll(async () => distance(await positionOf(own), before)).toBeGreaterThan(60);
   await page.keyboard.up(key);
+});
+
+test('the round trip on the panel follows the latency slider, both ways', async ({ browser }) => {
+  const { page } = await open(browser);
+  await playerIdOf(page);
+  const rtt = async () => Number(await page.getByTestId('stat-rtt').getAttribute('data-value'));
+  const setLatency = (ms: number) =>
+    page.getByTestId('latency').evaluate((input: HTMLInputElement, value) => {
+      input.value = String(value);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, ms);
+  await expect.poll(rtt).toBeGreaterThan(0);
+  // 150 ms each way: the panel's figure is a median of fresh probes, so it follows within seconds.
+  await setLatency(150);
+  await expect.poll(rtt, { timeout: 15_000 }).toBeGreaterThanOrEqual(300);
+  // And back down: no slow average keeps the old figure.
+  await setLatency(0);
+  await expect.poll(rtt, { timeout: 15_000 }).toBeLessThan(150);
+  // The interpolation buffer is never shown negative, whatever the latency did meanwhile.
+  expect(Number(await page.getByTestId('stat-buffer-ms').getAttribute('data-value'))).toBeGreaterThanOrEqual(
+    0,
+  );
+});
+
+test('on a phone, the touch stick moves the player', async ({ browser }) => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    hasTouch: true,
+    isMobile: true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  pages.push({ page, errors, close: () => context.close() });
+  await page.goto(`${server.baseUrl}/game/`);
+  await playerIdOf(page);
+  // The net stats start folded on a phone, and nothing lies over the arena.
+  await expect(page.getByTestId('net-stats').locator('details')).not.toHaveAttribute('open', '');
+  const stick = page.getByTestId('touch-stick');
+  await expect(stick).toBeVisible();
+  await expect(page.getByTestId('touch-dash')).toBeVisible();
+
+  const own = page.getByTestId('own-position');
+  await expect(own).toHaveAttribute('data-x', /\d/);
+  const before = await positionOf(own);
+  const towards = before.x < 800 ? 1 : -1;
+  // A real touch (the DevTools Protocol's touch events), dragged from the stick's centre sideways.
+  const box = (await stick.boundingBox())!;
+  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const cdp = await context.newCDPSession(page);
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
+    cdp.send('Input.dispatchTouchEvent', {
+      type,
+      touchPoints: type === 'touchEnd' ? [] : [{ x, y, id: 1 }],
+    });
+  await touch('touchStart', centre.x, centre.y);
+  await touch('touchMove', centre.x + towards * box.width * 0.45, centre.y);
+  await expect.poll(async () => ((await positionOf(own)).x - before.x) * towards).toBeGreaterThan(60);
+  await touch('touchEnd', 0, 0);
+  // Released: the player stops (its position settles).
+  await expect
+    .poll(async () => {
+      const a = await positionOf(own);
+      await page.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+      );
+      return distance(a, await positionOf(own));
+    })
+    .toBe(0);
 });

@@ -11,6 +11,7 @@ import { createFrameInspector } from '@stomping-ground/inspector';
 import { GameClient, type Intent } from './game/game-client';
 import { KeyboardInput } from './game/keyboard';
 import { Mode } from './game/mode';
+import { createTouchControls, eitherKeys } from './game/touch-input';
 import { ConnectionStatus, GameConnection } from './net/connection';
 import { guestName, isValidName, loadSeat, saveSeat, setGuestName } from './net/identity';
 import { RateMeter } from './net/rate-meter';
@@ -18,6 +19,7 @@ import { settingsFromQuery } from './netcode/settings';
 import { createArenaGame, rendererName } from './scene/arena-scene';
 import { detectRenderer } from './scene/renderer';
 import { byTestId } from './ui/dom';
+import { createLeaderboard } from './ui/leaderboard';
 import { createNetStats } from './ui/net-stats';
 import { createNetcodePanel } from './ui/netcode-panel';
 import { createPlayersList } from './ui/players-list';
@@ -37,6 +39,7 @@ statusBar.name(name);
 statusBar.seat(undefined, undefined, Mode.NONE);
 const netStats = createNetStats(byTestId('net-stats'));
 const playersList = createPlayersList(byTestId('players'));
+const leaderboard = createLeaderboard(byTestId('leaderboard'));
 const ownPosition = byTestId('own-position');
 const form = byTestId<HTMLFormElement>('join-form');
 const nameInput = byTestId<HTMLInputElement>('name-input');
@@ -47,6 +50,7 @@ const inspector = createFrameInspector(document.getElementById('inspector-panel'
 
 // ── Game client and connection ────────────────────────────────────────────────────────────────────
 const keyboard = new KeyboardInput(window);
+const touch = createTouchControls(byTestId('touch-slot'));
 const meters = { in: new RateMeter(), out: new RateMeter() };
 
 // A stored seat is for this tab's last room; asking for another room (or to watch) supersedes it.
@@ -59,7 +63,7 @@ const initial: Intent = { mode: spectating ? Mode.SPECTATING : Mode.PLAYING, roo
 
 const game: GameClient = new GameClient({
   name: () => name,
-  keys: () => keyboard.sample(),
+  keys: () => eitherKeys(keyboard.sample(), touch.sample()),
   settings: () => panel.settings,
   storedSeat,
   initial,
@@ -122,6 +126,7 @@ const phaser = createArenaGame(
   (now) => {
     const view = game.frame(now);
     playersList.update(view.players, now);
+    leaderboard.update(view.players, now);
     const own = view.players.find((player) => player.own);
     ownPosition.dataset.x = own ? own.x.toFixed(1) : '';
     ownPosition.dataset.y = own ? own.y.toFixed(1) : '';

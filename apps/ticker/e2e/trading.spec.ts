@@ -43,6 +43,7 @@ test('one visitor buys with a limit order, another sells into it, and both see t
 
   // The SEND carried a receipt and the broker answered with a RECEIPT, as the inspector shows
   // (its list draws only the rows in view, so a learner, and this test, filter by command).
+  await alice.getByTestId('inspector').scrollIntoViewIfNeeded();
   await alice.getByTestId('inspector-command-filter').selectOption('RECEIPT');
   await expect(alice.locator('[data-testid="inspector-row"][data-command="RECEIPT"]').first()).toBeVisible();
   expect([...consoleProblems(alice), ...consoleProblems(bob)]).toEqual([]);
@@ -63,6 +64,7 @@ test('a basket order goes through a transaction: BEGIN, the SENDs, COMMIT', asyn
 
   await expect(page.locator('[data-testid="blotter-row"][data-status="open"]')).toHaveCount(2);
   const commands = page.locator('[data-testid="inspector-row"][data-direction="out"]');
+  await page.getByTestId('inspector').scrollIntoViewIfNeeded();
   const filter = page.getByTestId('inspector-command-filter');
   await filter.selectOption('BEGIN');
   await expect(commands.filter({ hasText: 'BEGIN' })).toHaveCount(1);
@@ -77,6 +79,7 @@ test('an aborted basket places nothing', async ({ browser }) => {
   await placeOrder(page, { symbol: 'GLBX', side: 'sell', type: 'limit', quantity: 3, price: '150.00' });
   await expect(page.getByTestId('basket-row')).toHaveCount(1);
   await page.getByTestId('basket-abort').click();
+  await page.getByTestId('inspector').scrollIntoViewIfNeeded();
   await page.getByTestId('inspector-command-filter').selectOption('ABORT');
   await expect(
     page.locator('[data-testid="inspector-row"][data-direction="out"]').filter({ hasText: 'ABORT' }),

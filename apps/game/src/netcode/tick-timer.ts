@@ -39,7 +39,8 @@ export class TickTimer {
   ) {
     this.now = options.now ?? (() => performance.now());
     this.setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
-    this.clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
+    this.clearTimer =
+      options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.maxCatchUp = options.maxCatchUp ?? 4;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The Phaser scene: the arena floor, the orbs, the players as coloured circles with their names,
- * the own player ringed in white, and a leaderboard. Everything is redrawn from an `ArenaView`
- * every frame; the only state kept here is the name labels, reused from frame to frame.
+ * the own player ringed in white. Nothing else is drawn on the canvas (the leaderboard and the net
+ * stats sit around it), so nothing covers a player. Everything is redrawn from an `ArenaView` every
+ * frame; the only state kept here is the name labels, reused from frame to frame.
  */
 
 import { Physics } from '@stomping-ground/game-sim';
@@ -16,7 +17,6 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 export class ArenaScene extends Phaser.Scene {
   private floor!: Phaser.GameObjects.Graphics;
   private shapes!: Phaser.GameObjects.Graphics;
-  private leaderboard!: Phaser.GameObjects.Text;
   private banner!: Phaser.GameObjects.Text;
   private readonly labels = new Map<number, Phaser.GameObjects.Text>();
   private floorSize = { width: 0, height: 0 };
@@ -28,18 +28,6 @@ export class ArenaScene extends Phaser.Scene {
   create(): void {
     this.floor = this.add.graphics();
     this.shapes = this.add.graphics();
-    this.leaderboard = this.add
-      .text(0, 16, '', {
-        fontFamily: FONT,
-        fontSize: '26px',
-        color: '#e6e9f2',
-        align: 'right',
-        backgroundColor: 'rgba(11, 14, 24, 0.75)',
-        padding: { x: 12, y: 8 },
-      })
-      .setOrigin(1, 0)
-      .setDepth(10)
-      .setAlpha(0.9);
     this.banner = this.add
       .text(0, 0, 'connecting…', { fontFamily: FONT, fontSize: '36px', color: '#8c94ad' })
       .setOrigin(0.5)
@@ -71,7 +59,6 @@ export class ArenaScene extends Phaser.Scene {
     if (view.banner !== undefined) this.banner.setText(view.banner);
     this.drawShapes(view);
     this.drawLabels(view);
-    this.drawLeaderboard(view);
   }
 
   /** The static floor: a border and a faint grid, so movement is visible even on an empty arena. */
@@ -86,7 +73,6 @@ export class ArenaScene extends Phaser.Scene {
     for (let y = GRID_STEP; y < height; y += GRID_STEP) floor.lineBetween(0, y, width, y);
     floor.lineStyle(4, 0x3a4670, 1);
     floor.strokeRect(2, 2, width - 4, height - 4);
-    this.leaderboard.setPosition(width - 20, 16);
     this.banner.setPosition(width / 2, height / 2);
   }
 
@@ -159,13 +145,6 @@ export class ArenaScene extends Phaser.Scene {
         this.labels.delete(id);
       }
     }
-  }
-
-  private drawLeaderboard(view: ArenaView): void {
-    const top = [...view.players].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, 5);
-    const lines = top.map((player, index) => `${index + 1}. ${player.name}  ${player.score}`);
-    const text = lines.length > 0 ? ['Leaderboard', ...lines].join('\n') : '';
-    if (this.leaderboard.text !== text) this.leaderboard.setText(text);
   }
 }
 
