@@ -15,7 +15,8 @@ export interface PortfolioPanel {
 export function createPortfolioPanel(container: HTMLElement): PortfolioPanel {
   const figure = (label: string, testid: string) => {
     const value = h('dd', { 'data-testid': testid }, '—');
-    return { value, nodes: [h('dt', {}, label), value] };
+    // One group per figure (a <div> around its <dt> and <dd>), so the grid wraps whole figures.
+    return { value, nodes: [h('div', { class: 'figure' }, h('dt', {}, label), value)] };
   };
   const cash = figure('Cash', 'portfolio-cash');
   const equity = figure('Equity', 'portfolio-equity');

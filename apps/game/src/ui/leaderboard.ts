@@ -26,7 +26,7 @@ export function createLeaderboard(list: HTMLElement): Leaderboard {
         const player = top[index];
         item.hidden = player === undefined;
         if (player === undefined) return;
-        setText(item, `${player.name} ${player.score}`);
+        setText(item, `${index + 1}. ${player.name} · ${player.score}`);
         item.dataset.own = String(player.own);
       });
     },
