@@ -27,8 +27,9 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    // Behind a reverse proxy the client's address comes from X-Forwarded-For.
-    trustProxy: true,
+    // Behind a reverse proxy the client's address comes from X-Forwarded-For, believed only from
+    // the proxies configured (by default one on this machine): anyone else could forge it.
+    trustProxy: config.trustProxy,
   });
   app.decorate('config', config);
   await app.register(metricsPlugin);
