@@ -855,8 +855,8 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
         return;
       }
     }
-    this.writeMessage(subscription, message, false);
-    if (this.outbound.backlogBytes > limits.maxOutboundBytes) this.fallBehind(name);
+    const written = this.writeMessage(subscription, message, false);
+    if (backlog + written > limits.maxOutboundBytes) this.fallBehind(name);
   }
 
   /** This reader is over its high-water mark with messages that must not be skipped. */
@@ -897,7 +897,8 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
     this.transport.resume();
   }
 
-  private writeMessage(subscription: Subscription, message: OutboundMessage, redelivered: boolean): void {
+  /** Queues the MESSAGE frame; returns its size in bytes. */
+  private writeMessage(subscription: Subscription, message: OutboundMessage, redelivered: boolean): number {
     let ack: string | undefined;
     if (subscription.ack !== AckMode.AUTO) {
       // STOMP 1.2, "MESSAGE": in the client modes a MESSAGE carries an `ack` header for the ACK's `id`.
@@ -926,6 +927,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
     totals.framesOut++;
     totals.bytesOut += bytes;
     this.observer.frameOut('MESSAGE', bytes);
+    return bytes;
   }
 
   /** Sends held-back values while the socket has room and their subscriptions' windows allow. */
