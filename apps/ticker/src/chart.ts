@@ -17,7 +17,7 @@ import {
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import { h, setText } from './dom';
+import { frameScheduler, h, setText } from './dom';
 import { candlesFromHistory, mergeCandle } from './market-state';
 import { centsToNumber } from './money';
 
@@ -116,6 +116,16 @@ export function createCandleChart(
   let symbol = '';
   let interval: CandleInterval = '1s';
   let candles: Candle[] = [];
+  /** Candles changed since the last redraw, by time, oldest first; or everything, after history. */
+  const changed = new Map<number, Candle>();
+  let redrawAll = false;
+  // Streaming updates wait for the page's shared redraw (dom.ts), so the chart paints with the rest.
+  const drawChanged = frameScheduler(() => {
+    if (redrawAll) draw(true);
+    else for (const candle of changed.values()) draw(false, candle);
+    changed.clear();
+    redrawAll = false;
+  });
 
   function draw(all: boolean, candle?: Candle): void {
     if (all || candle === undefined) {
@@ -139,12 +149,16 @@ export function createCandleChart(
       }
       if (fresh) {
         candles = [];
+        changed.clear();
+        redrawAll = false;
         draw(true);
       }
     },
     setHistory(history) {
       if (history.symbol !== symbol || history.interval !== interval) return;
       candles = candlesFromHistory(history);
+      changed.clear();
+      redrawAll = false;
       draw(true);
       chart.timeScale().scrollToRealTime();
     },
@@ -152,8 +166,10 @@ export function createCandleChart(
       if (candle.symbol !== symbol || candle.interval !== interval) return;
       const last = candles.at(-1);
       candles = mergeCandle(candles, candle);
-      // The library can only update the newest bar in place; an older one needs a full redraw.
-      draw(last !== undefined && candle.time < last.time, candle);
+      // The library can only update the newest bars in place, in order; an older one needs a full redraw.
+      if (last !== undefined && candle.time < last.time) redrawAll = true;
+      else changed.set(candle.time, candle);
+      drawChanged();
     },
   };
 }

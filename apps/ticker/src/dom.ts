@@ -33,52 +33,36 @@ export function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
 
-/** How long a price stays tinted after it changed. */
-const FLASH_MS = 700;
-const flashing = new Map<HTMLElement, number>();
-let clearScheduled = false;
+/**
+ * The page's panels redraw together, in one animation frame, at most this often while the feed
+ * streams: twenty times a second is as fast as anyone reads a price, and every redraw is a paint
+ * of the page. After a pause of that long, the next change is drawn at the next animation frame.
+ */
+const MIN_REDRAW_MS = 50;
+const due = new Set<() => void>();
+let flushQueued = false;
+let lastFlushAt = Number.NEGATIVE_INFINITY;
+
+function flushRenders(): void {
+  flushQueued = false;
+  lastFlushAt = performance.now();
+  const renders = [...due];
+  due.clear();
+  for (const render of renders) render();
+}
 
 /**
- * A brief tint behind a changed price (`data-flash`, styled in styles.css): set now, cleared
- * `FLASH_MS` later by one timer for the whole page. It is a step, not a fade, on purpose: an
- * animated background repaints its cell every frame while it runs, and with twenty instruments
- * ticking some cell always is. A step costs one style change and one paint at each end.
+ * Runs `render` at most once per animation frame however often the returned function is called,
+ * in the same frame as every other panel's render, and no more often than `MIN_REDRAW_MS`.
  */
-export function flash(element: HTMLElement, direction: 'up' | 'down'): void {
-  if (element.dataset.flash !== direction) element.dataset.flash = direction;
-  flashing.set(element, performance.now() + FLASH_MS);
-  if (!clearScheduled) {
-    clearScheduled = true;
-    setTimeout(clearFlashes, FLASH_MS);
-  }
-}
-
-function clearFlashes(): void {
-  clearScheduled = false;
-  const now = performance.now();
-  let next = Number.POSITIVE_INFINITY;
-  for (const [element, until] of flashing) {
-    if (until <= now) {
-      delete element.dataset.flash;
-      flashing.delete(element);
-    } else next = Math.min(next, until);
-  }
-  if (next !== Number.POSITIVE_INFINITY) {
-    clearScheduled = true;
-    setTimeout(clearFlashes, next - now);
-  }
-}
-
-/** Runs `render` at most once per animation frame, however often `schedule` is called. */
 export function frameScheduler(render: () => void): () => void {
-  let queued = false;
   return () => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      render();
-    });
+    due.add(render);
+    if (flushQueued) return;
+    flushQueued = true;
+    const wait = lastFlushAt + MIN_REDRAW_MS - performance.now();
+    if (wait <= 0) requestAnimationFrame(flushRenders);
+    else setTimeout(() => requestAnimationFrame(flushRenders), wait);
   };
 }
 
@@ -115,4 +99,45 @@ export function reconcileRows<T>(
     if (row === cursor) cursor = cursor.nextElementSibling;
     else parent.insertBefore(row, cursor);
   }
+}
+
+/** How long a price stays tinted after it changed. */
+const FLASH_MS = 700;
+const flashing = new Map<HTMLElement, number>();
+let clearTimerSet = false;
+
+/**
+ * A brief tint behind a changed price (`data-flash`, styled in styles.css): set now, cleared about
+ * `FLASH_MS` later in the panels' shared redraw, so the tints that end in one redraw's time go
+ * together in one paint. It is a step, not a fade, on purpose: an animated background repaints
+ * its cell every frame while it runs, and with twenty instruments ticking some cell always is.
+ */
+export function flash(element: HTMLElement, direction: 'up' | 'down'): void {
+  if (element.dataset.flash !== direction) element.dataset.flash = direction;
+  flashing.set(element, performance.now() + FLASH_MS);
+  scheduleClear(FLASH_MS);
+}
+
+const clearFlashes = frameScheduler(() => {
+  const now = performance.now() + MIN_REDRAW_MS; // what ends before the next redraw ends now
+  let next = Number.POSITIVE_INFINITY;
+  for (const [element, until] of flashing) {
+    if (until <= now) {
+      delete element.dataset.flash;
+      flashing.delete(element);
+    } else next = Math.min(next, until);
+  }
+  if (next !== Number.POSITIVE_INFINITY) scheduleClear(next - performance.now());
+});
+
+function scheduleClear(ms: number): void {
+  if (clearTimerSet) return;
+  clearTimerSet = true;
+  setTimeout(
+    () => {
+      clearTimerSet = false;
+      clearFlashes();
+    },
+    Math.max(0, ms),
+  );
 }

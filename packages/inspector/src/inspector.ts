@@ -28,6 +28,13 @@ export interface FrameInspectorOptions extends FrameLogOptions {
   readonly filter?: Partial<InspectorFilter>;
   /** How a render is scheduled. Default `requestAnimationFrame`. */
   readonly schedule?: (render: () => void) => void;
+  /**
+   * While frames stream in, the list is redrawn at most this often (ms); what the reader does
+   * (scroll, filter, select, pause) is drawn at the next animation frame. Default 100: ten
+   * redraws a second is as fast as anyone reads a scrolling list, and a sixth of the paint of
+   * redrawing at every screen refresh.
+   */
+  readonly streamIntervalMs?: number;
 }
 
 export interface InspectorCounts {
@@ -92,6 +99,8 @@ const ARROWS: Readonly<Record<Direction, { readonly arrow: string; readonly labe
 const FOLLOW_SLACK_PX = 24;
 /** Every row is this tall (the stylesheet's `--sgi-row-height` is set from it): never measured. */
 const ROW_HEIGHT_PX = 20;
+/** See `FrameInspectorOptions.streamIntervalMs`. */
+const DEFAULT_STREAM_INTERVAL_MS = 100;
 /** Rows drawn beyond each edge of the viewport, so a quick scroll shows no gap. */
 const OVERSCAN_ROWS = 4;
 /** The viewport's height in rows until it is measured (and where it never is, as in a DOM without layout). */
@@ -122,6 +131,9 @@ export function createFrameInspector(
 ): FrameInspector {
   const log = new FrameLog(options);
   const schedule = options.schedule ?? defaultSchedule;
+  const streamIntervalMs = options.streamIntervalMs ?? DEFAULT_STREAM_INTERVAL_MS;
+  let lastRenderAt = Number.NEGATIVE_INFINITY;
+  let streamTimer: ReturnType<typeof setTimeout> | undefined;
   let filter: InspectorFilter = { ...NO_FILTER, ...options.filter };
   let paused = false;
   let renderQueued = false;
@@ -256,13 +268,30 @@ export function createFrameInspector(
 
   // ── Rendering ─────────────────────────────────────────────────────────────────────────────────
   function queueRender(): void {
+    if (streamTimer !== undefined) {
+      clearTimeout(streamTimer);
+      streamTimer = undefined;
+    }
     if (renderQueued) return;
     renderQueued = true;
     schedule(render);
   }
 
+  /** New frames: drawn at the next animation frame, or when the stream interval allows. */
+  function queueStreamRender(): void {
+    if (renderQueued || streamTimer !== undefined) return;
+    const wait = lastRenderAt + streamIntervalMs - performance.now();
+    if (wait <= 0) queueRender();
+    else
+      streamTimer = setTimeout(() => {
+        streamTimer = undefined;
+        queueRender();
+      }, wait);
+  }
+
   function render(): void {
     renderQueued = false;
+    lastRenderAt = performance.now();
     if (!paused && onScreen) {
       updateView();
       drawRows();
@@ -502,11 +531,11 @@ export function createFrameInspector(
     element: root,
     record(direction, data) {
       log.record(direction, data);
-      queueRender();
+      queueStreamRender();
     },
     note(text) {
       log.note(text);
-      queueRender();
+      queueStreamRender();
     },
     restart() {
       log.restart();
@@ -524,6 +553,7 @@ export function createFrameInspector(
     counts,
     flush: render,
     destroy() {
+      clearTimeout(streamTimer);
       resizeObserver?.disconnect();
       intersectionObserver?.disconnect();
       root.remove();

@@ -1,5 +1,5 @@
 import { encodeFrameToString } from '@stomping-ground/protocol';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFrameInspector, type FrameInspector, type FrameInspectorOptions } from '../src/inspector';
 
 function quote(symbol: string): string {
@@ -20,7 +20,11 @@ let container: HTMLElement;
 let renders: Array<() => void>;
 
 function mount(options: FrameInspectorOptions = {}): FrameInspector {
-  return createFrameInspector(container, { schedule: (render) => renders.push(render), ...options });
+  return createFrameInspector(container, {
+    schedule: (render) => renders.push(render),
+    streamIntervalMs: 0,
+    ...options,
+  });
 }
 
 function rows(): HTMLElement[] {
@@ -84,6 +88,21 @@ describe('createFrameInspector', () => {
     expect(inspector.counts().pending).toBe(0);
     inspector.record('in', quote('ACME'));
     expect(renders).toHaveLength(1);
+  });
+
+  it('redraws a stream at most every streamIntervalMs, and what the reader does at once', async () => {
+    const inspector = mount({ streamIntervalMs: 40 });
+    renders.pop()?.(); // the first render, queued at creation
+    inspector.record('in', receipt);
+    expect(renders).toHaveLength(0); // just drawn: the stream waits for its interval
+    inspector.setFilter({ hideHeartbeats: true });
+    expect(renders).toHaveLength(1); // a reader's change is drawn at the next animation frame
+    renders.pop()?.();
+    expect(commands()).toEqual(['RECEIPT']);
+    inspector.record('in', receipt);
+    await vi.waitFor(() => expect(renders).toHaveLength(1));
+    renders.pop()?.();
+    expect(commands()).toEqual(['RECEIPT', 'RECEIPT']);
   });
 
   it('filters by command', () => {
