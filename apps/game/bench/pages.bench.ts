@@ -14,6 +14,7 @@
  *   pnpm build && pnpm --filter @stomping-ground/game bench
  *   PAGE_BENCH_SECONDS=20       the measuring window (default 20)
  *   PAGE_BENCH_PAGES=ticker     only these pages (comma-separated: ticker, game; default both)
+ *   PAGE_BENCH_APPS=/path/apps  measure another build's apps (server, ticker and game built there)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -37,7 +38,9 @@ import { WireTimings } from './support/wire-timings';
 const SECONDS = Number(process.env.PAGE_BENCH_SECONDS ?? 20);
 const PAGES = (process.env.PAGE_BENCH_PAGES ?? 'ticker,game').split(',');
 const SIMULATED_LATENCY_MS = 50;
-const apps = fileURLToPath(new URL('../../', import.meta.url));
+/** The apps to measure: this checkout's, or another build's (PAGE_BENCH_APPS, to compare two versions). */
+const apps =
+  process.env.PAGE_BENCH_APPS?.replace(/\/?$/, '/') ?? fileURLToPath(new URL('../../', import.meta.url));
 const serverMain = `${apps}server/dist/main.js`;
 
 const CHROMIUM_ARGS = [

@@ -292,7 +292,9 @@ export function createFrameInspector(
   function render(): void {
     renderQueued = false;
     lastRenderAt = performance.now();
-    if (!paused && onScreen) {
+    // Out of sight, nothing is drawn, not even the counts: it all catches up when it comes back.
+    if (!onScreen) return;
+    if (!paused) {
       updateView();
       drawRows();
     }

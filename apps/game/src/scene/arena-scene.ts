@@ -68,7 +68,8 @@ export class ArenaScene extends Phaser.Scene {
     floor.clear();
     floor.fillStyle(0x111627, 1);
     floor.fillRect(0, 0, width, height);
-    floor.lineStyle(1, 0x1d2440, 1);
+    // Two world units: still a whole pixel where the arena is drawn at half size.
+    floor.lineStyle(2, 0x1d2440, 1);
     for (let x = GRID_STEP; x < width; x += GRID_STEP) floor.lineBetween(x, 0, x, height);
     for (let y = GRID_STEP; y < height; y += GRID_STEP) floor.lineBetween(0, y, width, y);
     floor.lineStyle(4, 0x3a4670, 1);
@@ -148,6 +149,9 @@ export class ArenaScene extends Phaser.Scene {
   }
 }
 
+/** The canvas size where WebGL runs in software: the arena's 16:10, about a third of a laptop's pixels. */
+const SOFTWARE_CANVAS = { width: 800, height: 500 } as const;
+
 export function createArenaGame(
   parent: HTMLElement,
   source: ViewSource,
@@ -166,8 +170,12 @@ export function createArenaGame(
     audio: { noAudio: true },
     // The page reads the keyboard itself (see keyboard.ts); Phaser need not listen.
     input: { keyboard: false },
-    // The canvas follows its box's size; `fit()` zooms the arena into it.
-    scale: { mode: Phaser.Scale.RESIZE },
+    // The canvas follows its box's size; `fit()` zooms the arena into it. In software WebGL every
+    // pixel is drawn by the CPU and handed over on the main thread (most of its time, measured by
+    // the page benchmark), so there the canvas has a fixed, modest size the browser scales up.
+    scale: renderer.software
+      ? { mode: Phaser.Scale.FIT, autoCenter: Phaser.Scale.CENTER_BOTH, ...SOFTWARE_CANVAS }
+      : { mode: Phaser.Scale.RESIZE },
     scene: [new ArenaScene(source)],
   });
 }

@@ -3,7 +3,7 @@
  * graphics driver) WebGL is emulated in software (SwiftShader, llvmpipe), and every frame is drawn
  * by the CPU and then copied back for the page: the main thread, which also runs the netcode,
  * spends most of its time on it. There the page draws at 30 frames a second without antialiasing,
- * so inputs still leave on time, thirty a second.
+ * on a canvas of fixed, modest size that the browser scales up, so inputs still leave on time.
  */
 
 export interface RendererInfo {
