@@ -328,6 +328,7 @@ function printPage(report: PageReport): void {
   console.log(
     `main thread busy   ${pct(busy.share)} over ${busy.seconds.toFixed(1)} s (script ${pct(busy.scriptShare)}, style ${pct(busy.styleShare)}, layout ${pct(busy.layoutShare)})`,
   );
+  console.log(`main thread CPU    ${pct(busy.cpuShare)} (its tasks' thread time over wall time)`);
   console.log(
     `longest tasks      ${busy.longestTasks.length === 0 ? 'none of 50 ms or more' : busy.longestTasks.map((task) => `${Math.round(task)} ms`).join(', ')}`,
   );

@@ -3,7 +3,9 @@
  * own performance observers:
  *
  * - main-thread busy share: `Performance.getMetrics`' `TaskDuration` (seconds of main-thread tasks,
- *   cumulative) over a wall-clock window;
+ *   cumulative) over a wall-clock window; and the main thread's CPU share, from a trace of the
+ *   same window (the thread time, `tdur`, of its top-level tasks), which a machine busy with other
+ *   work inflates far less: a task that waits for a core takes wall time, not CPU time;
  * - the longest tasks: the Long Tasks API (tasks of 50 ms or more);
  * - input-to-next-paint: the Event Timing API, grouped by `interactionId` as INP groups it (the
  *   duration runs from the input's hardware timestamp to the next paint after its handlers);
@@ -51,6 +53,8 @@ export interface BusyShare {
   readonly seconds: number;
   /** Main-thread task time over wall time, 0..1. */
   readonly share: number;
+  /** Main-thread CPU time in tasks over wall time, 0..1. */
+  readonly cpuShare: number;
   readonly scriptShare: number;
   readonly layoutShare: number;
   readonly styleShare: number;
@@ -71,6 +75,7 @@ export async function measureBusyShare(
   during?: (until: number) => Promise<void>,
 ): Promise<BusyShare> {
   await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
+  const trace = await startTrace(cdp);
   const startedAt = await page.evaluate(() => performance.now());
   const before = await metrics(cdp);
   const wallStart = Date.now();
@@ -80,6 +85,7 @@ export async function measureBusyShare(
   if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
   const after = await metrics(cdp);
   const wall = (Date.now() - wallStart) / 1000;
+  const cpuSeconds = await trace.stop();
   const delta = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) / wall;
   const tasks = await page.evaluate(
     (from) =>
@@ -89,10 +95,46 @@ export async function measureBusyShare(
   return {
     seconds: wall,
     share: delta('TaskDuration'),
+    cpuShare: cpuSeconds / wall,
     scriptShare: delta('ScriptDuration'),
     layoutShare: delta('LayoutDuration'),
     styleShare: delta('RecalcStyleDuration'),
     longestTasks: tasks.sort((a, b) => b - a).slice(0, 5),
+  };
+}
+
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly tid: number;
+  readonly tdur?: number;
+  readonly args?: { readonly name?: string };
+}
+
+/** Traces the renderer's tasks; `stop()` returns the main thread's CPU seconds in them. */
+async function startTrace(cdp: CDPSession): Promise<{ stop(): Promise<number> }> {
+  const events: TraceEvent[] = [];
+  const collect = (event: { value: object[] }) => events.push(...(event.value as TraceEvent[]));
+  cdp.on('Tracing.dataCollected', collect);
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] },
+  });
+  return {
+    async stop() {
+      const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      await complete;
+      cdp.off('Tracing.dataCollected', collect);
+      const main = events.find(
+        (event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain',
+      );
+      let micros = 0;
+      for (const event of events) {
+        if (event.tid === main?.tid && event.name === 'RunTask' && event.ph === 'X')
+          micros += event.tdur ?? 0;
+      }
+      return micros / 1e6;
+    },
   };
 }
 
