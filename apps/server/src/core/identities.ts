@@ -18,11 +18,8 @@
  * password: a name alone proves nothing. With guests off, only fixed accounts log in.
  */
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { Header } from '@stomping-ground/protocol';
+import { GUEST_PASSCODE_HEADER, type Header } from '@stomping-ground/protocol';
 import type { Authenticator, AuthResult } from './auth';
-
-/** The CONNECTED header that hands a minted guest its passcode. */
-export const GUEST_PASSCODE_HEADER = 'guest-passcode';
 
 /** Every minted name starts so; no name starting so (in any case), nor `guest` itself, can be claimed. */
 export const GUEST_PREFIX = 'guest-';

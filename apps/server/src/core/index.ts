@@ -20,7 +20,6 @@ export {
   CLAIMABLE_NAME,
   type ClaimOutcome,
   type ClaimStore,
-  GUEST_PASSCODE_HEADER,
   GUEST_PREFIX,
   GuestIdentities,
   hashPasscode,

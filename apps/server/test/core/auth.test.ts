@@ -1,7 +1,7 @@
+import { GUEST_PASSCODE_HEADER } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
 import { type AuthResult, DEMO_USERS, demoAuthenticator } from '../../src/core/auth';
 import {
-  GUEST_PASSCODE_HEADER,
   GuestIdentities,
   hashPasscode,
   IdentityRefusal,
