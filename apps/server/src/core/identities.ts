@@ -96,12 +96,33 @@ export class MemoryClaimStore implements ClaimStore {
  */
 const SCRYPT = { N: 16_384, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
 
-function scryptAsync(passcode: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(passcode, salt, SCRYPT.keyLength, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(key),
-    );
-  });
+/**
+ * Hashes running at once. libuv's pool has four threads, shared with file and DNS work: a crowd of
+ * logins under claimed names waits its turn here rather than taking all four.
+ */
+const MAX_CONCURRENT_HASHES = 2;
+let hashing = 0;
+const waitingToHash: Array<() => void> = [];
+
+async function scryptAsync(passcode: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
+  // A slot is taken here, or handed over by the hash that ends before this one starts.
+  if (hashing < MAX_CONCURRENT_HASHES) hashing++;
+  else await new Promise<void>((resolve) => waitingToHash.push(resolve));
+  try {
+    return await new Promise((resolve, reject) => {
+      scrypt(
+        passcode,
+        salt,
+        SCRYPT.keyLength,
+        { N, r, p, maxmem: 256 * N * r + 1024 * 1024 },
+        (error, key) => (error ? reject(error) : resolve(key)),
+      );
+    });
+  } finally {
+    const next = waitingToHash.shift();
+    if (next === undefined) hashing--;
+    else next();
+  }
 }
 
 /** `scrypt$N$r$p$salt$hash`, salt and hash in base64url. */
