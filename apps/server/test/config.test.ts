@@ -21,7 +21,11 @@ describe('loadConfig', () => {
 
   it('reads the identity settings: guests off, a shared secret, the claim limit', () => {
     const secret = 'a-secret-shared-by-every-node-0123456789';
-    const config = loadConfig({ STOMP_GUESTS: 'off', IDENTITY_SECRET: secret, STOMP_MAX_CLAIMED_NAMES: '10' });
+    const config = loadConfig({
+      STOMP_GUESTS: 'off',
+      IDENTITY_SECRET: secret,
+      STOMP_MAX_CLAIMED_NAMES: '10',
+    });
     expect(config.identities).toEqual({ guests: false, secret, maxClaims: 10 });
   });
 
