@@ -13,7 +13,7 @@ import { KeyboardInput } from './game/keyboard';
 import { Mode } from './game/mode';
 import { createTouchControls, eitherKeys } from './game/touch-input';
 import { ConnectionStatus, GameConnection } from './net/connection';
-import { guestName, isValidName, loadSeat, saveSeat, setGuestName } from './net/identity';
+import { guestName, isValidName, loadSeat, saveSeat, setGuestName, storage } from './net/identity';
 import { RateMeter } from './net/rate-meter';
 import { settingsFromQuery } from './netcode/settings';
 import { createArenaGame, rendererName } from './scene/arena-scene';
@@ -84,7 +84,7 @@ const panel = createNetcodePanel(byTestId('netcode-controls'), settingsFromQuery
 
 const connection = new GameConnection({
   url: webSocketUrl(location),
-  login: name,
+  identityStorage: storage(),
   inspector,
   latency: () => panel.settings,
   meters,
@@ -105,7 +105,7 @@ nameInput.addEventListener('change', () => {
     nameInput.value = name;
     return;
   }
-  // The display name applies from the next join; the STOMP login stays until the page reloads.
+  // The display name applies from the next join; the STOMP login is the guest the broker minted.
   name = typed;
   setGuestName(typed);
   statusBar.name(typed);
