@@ -358,7 +358,7 @@ async function main(): Promise<void> {
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
     console.log(
-      `# Page benchmark: production build, Chromium, inspector open (${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)})`,
+      `# Page benchmark: production build of ${apps}, Chromium, inspector open (${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)})`,
     );
     const loopback = median(await nodeRoundTrips(tcpPort, 50));
     if (PAGES.includes('ticker')) printPage(await benchTicker(browser, baseUrl));

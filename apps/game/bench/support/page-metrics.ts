@@ -183,13 +183,16 @@ export async function measureInteractions(
 
 export interface PageSize {
   readonly elements: number;
-  /** Every DOM node alive (text nodes too, and detached ones not yet collected), as DevTools counts. */
+  /** Every DOM node alive after a garbage collection (text nodes too), as DevTools counts. */
   readonly nodes: number;
   readonly heapMiB: number;
 }
 
 export async function measureSize(page: Page, cdp: CDPSession): Promise<PageSize> {
   await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
+  // Nodes no longer in the document count until collected: collect them first, so the figure is
+  // what the page holds.
+  await cdp.send('HeapProfiler.collectGarbage');
   const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
   const now = await metrics(cdp);
   return { elements, nodes: now.Nodes ?? 0, heapMiB: (now.JSHeapUsedSize ?? 0) / (1024 * 1024) };
