@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       maxFrameBytes: 16 * 1024 * 1024,
       preLoginMaxFrameBytes: 64 * 1024,
       connectTimeoutMs: 10_000,
-      heartBeat: { canSend: 10_000, wantsToReceive: 10_000 },
+      heartBeat: { canSend: 1000, wantsToReceive: 1000 },
       users: { guest: 'guest', alice: 'alice', bob: 'bob' },
       market: { enabled: true, updatesPerSecond: 80 },
     });
