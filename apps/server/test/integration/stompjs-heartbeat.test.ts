@@ -4,7 +4,7 @@
  * for beats every second gets them, a client that promised beats every second and goes silent is
  * dropped, and a client at stompjs's defaults (10 s both ways) gets no more than it asked for.
  */
-import { Client, type IFrame } from '@stomp/stompjs';
+import { Client, type IFrame, type StompConfig } from '@stomp/stompjs';
 import { negotiateHeartBeat } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -37,7 +37,7 @@ interface Options {
   readonly eatOutgoingBeats?: boolean;
 }
 
-function client(options: Options, on: Partial<Client> = {}): { client: Client; debug: string[] } {
+function client(options: Options, on: StompConfig = {}): { client: Client; debug: string[] } {
   const debug: string[] = [];
   const stomp = new Client({
     webSocketFactory: () => {
