@@ -32,6 +32,7 @@ const schema = {
       default: 'info',
     },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10_000 },
+    SERVE_SOURCE_MAPS: { type: 'boolean', default: false },
     MARKET_ENABLED: { type: 'boolean', default: true },
     MARKET_UPDATES_PER_SECOND: { type: 'integer', minimum: 0, maximum: 10_000, default: 80 },
     GAME_ENABLED: { type: 'boolean', default: true },
@@ -59,6 +60,7 @@ interface RawEnv {
   STOMP_USERS: string;
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_MS: number;
+  SERVE_SOURCE_MAPS: boolean;
   MARKET_ENABLED: boolean;
   MARKET_UPDATES_PER_SECOND: number;
   GAME_ENABLED: boolean;
@@ -92,6 +94,8 @@ export interface ServerConfig {
   readonly users: Readonly<Record<string, string>>;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** Whether the built pages' source maps (`*.map`) are served; off by default, so production does not publish them. */
+  readonly serveSourceMaps: boolean;
   /** The market service: off, or on with this much simulated activity (0: users' orders only). */
   readonly market: { readonly enabled: boolean; readonly updatesPerSecond: number };
   /** The game service: off, or on with rooms of this many people, bots up to `minPlayers`, seats held `resumeGraceMs`. */
@@ -163,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     users: parseUsers(raw.STOMP_USERS),
     logLevel: raw.LOG_LEVEL,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    serveSourceMaps: raw.SERVE_SOURCE_MAPS,
     market: { enabled: raw.MARKET_ENABLED, updatesPerSecond: raw.MARKET_UPDATES_PER_SECOND },
     game: {
       enabled: raw.GAME_ENABLED,
