@@ -46,6 +46,9 @@ const schema = {
   },
 } as const;
 
+/** Every environment variable the server reads (`turbo.json` must pass each through to `dev` and `e2e`). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.properties);
+
 interface RawEnv {
   PORT: number;
   HOST: string;
