@@ -33,8 +33,8 @@ export interface DevBannerOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * Prints the banner once the broker answers `/healthz` through this dev server's proxy (so the
- * URL printed is one that works), and a box saying the broker is not answering if it has not
+ * Prints the banner once the broker answers `/healthz`, directly and then through this dev
+ * server's proxy (so the URL printed is one that works), and a box saying the broker is not answering if it has not
  * within the timeout; then keeps asking, and prints the banner when it does (the server runs in
  * watch mode: fixing the cause brings it up).
  */
@@ -67,7 +67,9 @@ export function devBanner(options: DevBannerOptions): Plugin {
         let toldDown = false;
         const poll = async (): Promise<void> => {
           while (!stopped) {
-            if (await answers(`${url}healthz`)) {
+            // The broker first, directly, so that a broker still starting does not fill the output
+            // with the proxy's connection errors; then through the proxy, the way the pages reach it.
+            if ((await answers(`${options.broker}/healthz`)) && (await answers(`${url}healthz`))) {
               show(bannerLines(url), 32);
               return;
             }

@@ -5,6 +5,7 @@
  * through this dev server, and when the broker is down the banner says so instead.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,35 @@ async function stop(run: DevRun): Promise<void> {
   clearTimeout(forced);
 }
 
+/**
+ * The status a WebSocket handshake to `/ws` gets, as the page at `origin` would make it: 101 when
+ * the proxy passes it on and the broker accepts that origin.
+ */
+function handshakeStatus(url: string, origin: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const handshake = request(`${url}ws`, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        origin,
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        'sec-websocket-protocol': 'v12.stomp',
+      },
+    });
+    handshake.on('upgrade', (response, socket) => {
+      socket.destroy();
+      resolve(response.statusCode ?? 0);
+    });
+    handshake.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    handshake.on('error', reject);
+    handshake.end();
+  });
+}
+
 const BANNER = /Stomping Ground is running: open (http:\/\/localhost:\d+\/)/;
 const BROKER_DOWN = /The broker is not answering: (http:\/\/localhost:\d+\/)healthz/;
 
@@ -124,6 +154,8 @@ describe('pnpm dev with the STOMP TCP port taken by another program', () => {
     // The broker listens where PORT (passed through turbo) says, and answers through the dev server.
     expect((await fetch(`http://127.0.0.1:${ports.PORT}/healthz`)).status).toBe(200);
     expect((await fetch(`${url}healthz`)).status).toBe(200);
+    // The page's WebSocket, through the dev server on its moved port, is accepted by the broker.
+    expect(await handshakeStatus(url ?? '', url?.slice(0, -1) ?? '')).toBe(101);
 
     const tcpLines = run
       .output()
@@ -132,6 +164,8 @@ describe('pnpm dev with the STOMP TCP port taken by another program', () => {
     expect(tcpLines).toHaveLength(1);
     expect(tcpLines[0]).toContain(`port ${taken}`);
     expect(tcpLines[0]).toContain('STOMP_TCP_PORT=0');
+    // Waiting for the broker to start did not fill the output with the proxy's connection errors.
+    expect(run.output()).not.toContain('ECONNREFUSED');
   });
 });
 
@@ -147,7 +181,10 @@ describe('pnpm dev with a broker that cannot start', () => {
     });
     const [, url] = await run.waitFor(BROKER_DOWN);
     expect(url).toBe(`http://localhost:${ports.LANDING_DEV_PORT}/`);
-    expect(run.output()).toContain('STOMP_HEARTBEAT');
+    // The broker's own line says why: the variable reached it.
+    await run.waitFor(/invalid configuration: .*STOMP_HEARTBEAT/);
     expect(run.output()).not.toMatch(BANNER);
+    // Waiting for the broker does not fill the output with the proxy's connection errors.
+    expect(run.output()).not.toContain('ECONNREFUSED');
   });
 });

@@ -41,6 +41,10 @@ const schema = {
     },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10_000 },
     SERVE_SOURCE_MAPS: { type: 'boolean', default: false },
+    // Where `pnpm dev` runs the pages' dev servers (`dev-ports.ts`), whose origins development allows.
+    GAME_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5173 },
+    TICKER_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5174 },
+    LANDING_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5175 },
     MARKET_ENABLED: { type: 'boolean', default: true },
     MARKET_UPDATES_PER_SECOND: { type: 'integer', minimum: 0, maximum: 10_000, default: 80 },
     GAME_ENABLED: { type: 'boolean', default: true },
@@ -80,6 +84,9 @@ interface RawEnv {
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_MS: number;
   SERVE_SOURCE_MAPS: boolean;
+  GAME_DEV_PORT: number;
+  TICKER_DEV_PORT: number;
+  LANDING_DEV_PORT: number;
   MARKET_ENABLED: boolean;
   MARKET_UPDATES_PER_SECOND: number;
   GAME_ENABLED: boolean;
@@ -153,15 +160,13 @@ export interface ServerConfig {
   } | null;
 }
 
-/** The dev servers' origins (the game, the ticker, the landing page), allowed when `NODE_ENV=development` (`pnpm dev`). */
-export const DEV_ORIGINS: readonly string[] = [
-  'http://localhost:5173',
-  'http://127.0.0.1:5173',
-  'http://localhost:5174',
-  'http://127.0.0.1:5174',
-  'http://localhost:5175',
-  'http://127.0.0.1:5175',
-];
+/** The dev servers' origins on these ports (the game, the ticker, the landing page). */
+export function devOrigins(ports: readonly number[]): string[] {
+  return ports.flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+}
+
+/** The dev servers' origins at their default ports, allowed when `NODE_ENV=development` (`pnpm dev`). */
+export const DEV_ORIGINS: readonly string[] = devOrigins([5173, 5174, 5175]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -186,7 +191,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? publicOrigins
       : [`http://localhost:${raw.PORT}`, `http://127.0.0.1:${raw.PORT}`]),
     ...originList('ALLOWED_ORIGINS', raw.ALLOWED_ORIGINS),
-    ...(raw.NODE_ENV === 'development' ? DEV_ORIGINS : []),
+    ...(raw.NODE_ENV === 'development'
+      ? devOrigins([raw.GAME_DEV_PORT, raw.TICKER_DEV_PORT, raw.LANDING_DEV_PORT])
+      : []),
   ];
   return {
     port: raw.PORT,
