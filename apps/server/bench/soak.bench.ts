@@ -197,6 +197,9 @@ interface Peak {
   heapUsedMiB: number | undefined;
   externalMiB: number | undefined;
   fds: number | undefined;
+  wsSockets: number | undefined;
+  tcpSockets: number | undefined;
+  endedHeld: number | undefined;
   connections: number | undefined;
   metricsMs: number | undefined;
   metricsUnanswered: number;
@@ -212,6 +215,9 @@ function peakOf(samples: readonly Sample[]): Peak {
     heapUsedMiB: max((s) => s.heapUsedMiB),
     externalMiB: max((s) => s.externalMiB),
     fds: max((s) => s.fds),
+    wsSockets: max((s) => s.wsSockets),
+    tcpSockets: max((s) => s.tcpSockets),
+    endedHeld: max((s) => s.endedHeld),
     connections: max((s) => s.connections),
     metricsMs: max((s) => s.metricsMs),
     metricsUnanswered: samples.filter((s) => s.rssMiB !== undefined && s.metricsMs === undefined).length,
@@ -273,7 +279,10 @@ function serverRow(label: string, sample: Sample | Peak) {
     'heap MiB': cell(sample.heapUsedMiB),
     'external MiB': cell(sample.externalMiB),
     descriptors: cell(sample.fds),
-    connections: cell(sample.connections),
+    'WS sockets': cell(sample.wsSockets),
+    'TCP sockets': cell(sample.tcpSockets),
+    'ended, held': cell(sample.endedHeld),
+    'STOMP connections': cell(sample.connections),
     '/metrics ms':
       'metricsUnanswered' in sample && sample.metricsUnanswered > 0
         ? `${cell(sample.metricsMs)} (${sample.metricsUnanswered} unanswered)`
@@ -337,7 +346,10 @@ function printPhase(index: number, count: number, phase: PhaseDefinition, result
   }
   for (const crash of result.crashes) {
     console.log(`SERVER CRASHED: exit code ${crash.code}, signal ${crash.signal}; last lines of its log:`);
-    for (const line of crash.lastLines.slice(-12)) console.log(`  | ${line.slice(0, 300)}`);
+    const telling = crash.lastLines.filter(
+      (line) => line.trim() !== '' && !/^\s*\d+: 0x[0-9a-f]+ /.test(line),
+    );
+    for (const line of telling.slice(-12)) console.log(`  | ${line.slice(0, 300)}`);
   }
   if (result.error) console.log(`soak error: ${result.error}`);
 }
@@ -349,6 +361,7 @@ function summaryRow(result: PhaseResult) {
     'RSS MiB before→peak→after': `${cell(result.before.rssMiB)}→${cell(result.peak.rssMiB)}→${cell(result.after.rssMiB)}`,
     'heap MiB before→peak→after': `${cell(result.before.heapUsedMiB)}→${cell(result.peak.heapUsedMiB)}→${cell(result.after.heapUsedMiB)}`,
     'fds before→end→after': `${cell(result.before.fds)}→${cell(result.atEnd.fds)}→${cell(result.after.fds)}`,
+    'ended, held at end': cell(result.atEnd.endedHeld),
     'bystander gaps': readers.reduce((sum, reader) => sum + reader.gaps, 0),
     'bystander drops': readers.reduce((sum, reader) => sum + reader.drops.length, 0),
     crashes: result.crashes.length,
@@ -361,6 +374,9 @@ function compact(result: PhaseResult) {
     heapUsedMiB: sample.heapUsedMiB ?? null,
     externalMiB: sample.externalMiB ?? null,
     fds: sample.fds ?? null,
+    wsSockets: sample.wsSockets ?? null,
+    tcpSockets: sample.tcpSockets ?? null,
+    endedHeld: sample.endedHeld ?? null,
     connections: sample.connections ?? null,
   });
   return {

@@ -173,7 +173,8 @@ export interface ReaderFigures {
 class Reader {
   client: PoliteClient | undefined;
   lastSequence = -1;
-  subscribed = false;
+  /** Subscribed, and the stream has reached this subscription. */
+  flowing = false;
   figures: ReaderFigures;
   private latencies: number[] = [];
   private readonly secret = randomBytes(12).toString('hex');
@@ -201,9 +202,9 @@ class Reader {
     }
   }
 
-  /** Resolves once subscribed (or after `timeoutMs`). */
+  /** Resolves once subscribed and receiving the stream (or after `timeoutMs`). */
   ready(timeoutMs: number): Promise<boolean> {
-    if (this.subscribed) return Promise.resolve(true);
+    if (this.flowing) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(done);
@@ -277,30 +278,36 @@ class Reader {
     const client = await this.logIn();
     this.figures = { ...this.figures, loginKind: this.loginKind };
     this.client = client;
-    let subscribed: () => void = () => {};
-    const receipt = new Promise<void>((resolve) => (subscribed = resolve));
+    let answered: (inPlace: boolean) => void = () => {};
+    const receipt = new Promise<boolean>((resolve) => (answered = resolve));
+    let inPlace = false;
     client.onFrame = (frame) => {
       if (frame.command === 'MESSAGE') this.onMessage(frame.body);
-      else if (frame.command === 'RECEIPT') subscribed();
+      else if (frame.command === 'RECEIPT') answered(true);
     };
     client.onClose = (reason) => {
-      this.subscribed = false;
-      if (this.stopped) return;
+      this.flowing = false;
+      answered(false);
+      // Before the subscription is in place, `start()` tries again; after, a drop is counted.
+      if (this.stopped || !inPlace) return;
       this.figures.drops.push(reason);
       this.figures.reconnects++;
       void this.start();
     };
     client.send(`SUBSCRIBE\nid:0\ndestination:${STREAM_TOPIC}\nreceipt:subscribed\n\n\0`);
-    await receipt;
-    this.subscribed = true;
-    for (const done of this.waiting) done();
-    this.waiting.clear();
+    if (!(await receipt)) throw new Error('closed before the subscription was in place');
+    inPlace = true;
   }
 
   private onMessage(body: Uint8Array): void {
     if (body.length >= BIG_BODY) this.figures.bigReceived++;
     else if (body[0] === F) this.figures.floodReceived++;
     else if (body[0] === S) {
+      if (!this.flowing) {
+        this.flowing = true;
+        for (const done of this.waiting) done();
+        this.waiting.clear();
+      }
       const { sequence, sentAt } = sequenceAndTime(body);
       this.figures.received++;
       this.latencies.push(performance.now() - sentAt);

@@ -9,7 +9,7 @@
  * DevTools protocol), the only way to do so without code in the server.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import type { Settings } from './settings';
@@ -30,6 +30,11 @@ export interface Sample {
   readonly fds: number | undefined;
   readonly heapUsedMiB: number | undefined;
   readonly externalMiB: number | undefined;
+  /** The server's sockets on its WebSocket port and on its STOMP TCP port (listeners not counted). */
+  readonly wsSockets: number | undefined;
+  readonly tcpSockets: number | undefined;
+  /** Of those, sockets the server has ended (its FIN sent) but still holds open: FIN_WAIT1/2, CLOSING. */
+  readonly endedHeld: number | undefined;
   /** Open transports, as the broker counts them (`stomp_connections`, all transports). */
   readonly connections: number | undefined;
   /** How long `/metrics` took to answer; `undefined` when it did not within 2 s. */
@@ -181,14 +186,21 @@ export class ServerUnderTest {
         at,
         rssMiB: undefined,
         fds: undefined,
+        wsSockets: undefined,
+        tcpSockets: undefined,
+        endedHeld: undefined,
         heapUsedMiB: undefined,
         externalMiB: undefined,
         connections: undefined,
         metricsMs: undefined,
       };
     }
-    const [rssMiB, fds, metrics] = await Promise.all([readRss(pid), countFds(pid), this.readMetrics()]);
-    return { at, rssMiB, fds, ...metrics };
+    const [rssMiB, sockets, metrics] = await Promise.all([
+      readRss(pid),
+      readSockets(pid, this.port, this.tcpPort),
+      this.readMetrics(),
+    ]);
+    return { at, rssMiB, ...sockets, ...metrics };
   }
 
   private async readMetrics(): Promise<
@@ -228,6 +240,8 @@ export class ServerUnderTest {
     if (inspector) this.inspectorUrl = inspector[1];
     // The inspector's own notices are not the server's.
     if (/^(Debugger (listening|attached|ending)|For help, see)/.test(line)) return;
+    // Blank lines and the frames of a native stack trace say nothing on their own.
+    if (line.trim() === '' || /^\s*\d+: 0x[0-9a-f]+ /.test(line)) return;
     let message = line.slice(0, 120);
     try {
       const entry = JSON.parse(line) as { msg?: unknown };
@@ -264,10 +278,53 @@ async function readRss(pid: number): Promise<number | undefined> {
   }
 }
 
-async function countFds(pid: number): Promise<number | undefined> {
+/** TCP states in `/proc/net/tcp` (include/net/tcp_states.h). */
+const TcpState = { FIN_WAIT1: 0x04, FIN_WAIT2: 0x05, CLOSING: 0x0b, LISTEN: 0x0a } as const;
+
+/**
+ * The process's descriptors, and which of them are sockets on each of the server's ports: the
+ * socket inodes behind `/proc/<pid>/fd` looked up in `/proc/<pid>/net/tcp`.
+ */
+async function readSockets(
+  pid: number,
+  wsPort: number,
+  tcpPort: number,
+): Promise<Pick<Sample, 'fds' | 'wsSockets' | 'tcpSockets' | 'endedHeld'>> {
+  const none = { fds: undefined, wsSockets: undefined, tcpSockets: undefined, endedHeld: undefined };
+  let names: string[];
   try {
-    return (await readdir(`/proc/${pid}/fd`)).length;
+    names = await readdir(`/proc/${pid}/fd`);
   } catch {
-    return undefined;
+    return none;
   }
+  const inodes = new Set<string>();
+  await Promise.all(
+    names.map(async (name) => {
+      const target = await readlink(`/proc/${pid}/fd/${name}`).catch(() => '');
+      const match = /^socket:\[(\d+)\]$/.exec(target);
+      if (match) inodes.add(match[1]!);
+    }),
+  );
+  let table = '';
+  try {
+    table = await readFile(`/proc/${pid}/net/tcp`, 'utf8');
+  } catch {
+    return { ...none, fds: names.length };
+  }
+  let wsSockets = 0;
+  let tcpSockets = 0;
+  let endedHeld = 0;
+  for (const line of table.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 10 || !inodes.has(fields[9]!)) continue;
+    const state = Number.parseInt(fields[3]!, 16);
+    if (state === TcpState.LISTEN) continue;
+    const port = Number.parseInt(fields[1]!.split(':')[1]!, 16);
+    if (port === wsPort) wsSockets++;
+    else if (port === tcpPort) tcpSockets++;
+    else continue;
+    if (state === TcpState.FIN_WAIT1 || state === TcpState.FIN_WAIT2 || state === TcpState.CLOSING)
+      endedHeld++;
+  }
+  return { fds: names.length, wsSockets, tcpSockets, endedHeld };
 }

@@ -15,9 +15,9 @@ const MiB = 1024 * 1024;
 
 export const SETTINGS = {
   /** Seconds each attack runs (its connections are held until the attack's end). */
-  attackSeconds: readNumber('SOAK_ATTACK_SECONDS', 12),
+  attackSeconds: readNumber('SOAK_ATTACK_SECONDS', 10),
   /** Seconds after an attack's connections are dropped before the "after" figures are read. */
-  settleSeconds: readNumber('SOAK_SETTLE_SECONDS', 4),
+  settleSeconds: readNumber('SOAK_SETTLE_SECONDS', 3),
   /** Seconds of quiet at the start and the end. */
   baselineSeconds: readNumber('SOAK_BASELINE_SECONDS', 5),
   /** How many attacker addresses (127.0.0.2, .3, …) the hostile connections come from; the bystander is on 127.0.0.1. */
@@ -46,12 +46,12 @@ export const SETTINGS = {
   silentConnections: readNumber('SOAK_SILENT_CONNECTIONS', 200),
   /** Connections per transport that get an ERROR (a wrong passcode) and never close their side. */
   erroredConnections: readNumber('SOAK_ERRORED_CONNECTIONS', 100),
-  /** How long those are held: past the 10 s connect timeout. */
-  holdSeconds: readNumber('SOAK_HOLD_SECONDS', 20),
+  /** How long those are held: past the 10 s connect timeout and `ws`'s 30 s close timeout. */
+  holdSeconds: readNumber('SOAK_HOLD_SECONDS', 35),
 
   /** Seconds a publisher floods the bystanders' topic, per transport. */
   floodSeconds: readNumber('SOAK_FLOOD_SECONDS', 10),
-  floodBodyBytes: readNumber('SOAK_FLOOD_BODY_BYTES', 256),
+  floodBodyBytes: readNumber('SOAK_FLOOD_BODY_BYTES', 4096),
   /** Legal large messages published back to back on the bystanders' topic. */
   bigMessages: readNumber('SOAK_BIG_MESSAGES', 2),
   bigMessageBytes: readNumber('SOAK_BIG_MESSAGE_BYTES', 12 * MiB),
