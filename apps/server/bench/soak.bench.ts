@@ -14,6 +14,7 @@
  * started again for the next attack.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/server-process';
 import {
@@ -306,16 +307,37 @@ function bystanderRows(figures: BystanderFigures) {
   }));
 }
 
-/** Server memory per attacking byte: what heap and external memory grew by, over the bytes sent. */
-function bytesPerByte(result: PhaseResult): number | undefined {
-  const sent = Object.entries(result.attack)
+/** Bytes the attack sent that the server had to read (the drips), summed over transports. */
+function attackBytes(result: PhaseResult): number {
+  return Object.entries(result.attack)
     .filter(([name, value]) => /bytes sent$/.test(name) && typeof value === 'number')
     .reduce((sum, [, value]) => sum + (value as number), 0);
+}
+
+/**
+ * Server memory per attacking byte: what heap and external memory (and, apart, RSS) grew by from
+ * "before" to their peak, over the bytes sent. The heap is read from `/metrics`, which a saturated
+ * server may not answer every second, so RSS (from the kernel) is given too.
+ */
+function perAttackByte(result: PhaseResult): { heap: number | undefined; rss: number | undefined } {
+  const sent = attackBytes(result);
   const { before, peak } = result;
-  if (sent === 0 || before.heapUsedMiB === undefined || peak.heapUsedMiB === undefined) return undefined;
-  const grew =
-    (peak.heapUsedMiB + (peak.externalMiB ?? 0) - before.heapUsedMiB - (before.externalMiB ?? 0)) * MiB;
-  return Math.round(Math.max(0, grew) / sent);
+  if (sent === 0) return { heap: undefined, rss: undefined };
+  const heap =
+    before.heapUsedMiB === undefined || peak.heapUsedMiB === undefined
+      ? undefined
+      : peak.heapUsedMiB + (peak.externalMiB ?? 0) - before.heapUsedMiB - (before.externalMiB ?? 0);
+  const rss =
+    before.rssMiB === undefined || peak.rssMiB === undefined ? undefined : peak.rssMiB - before.rssMiB;
+  const perByte = (mib: number | undefined) =>
+    mib === undefined ? undefined : Math.round((Math.max(0, mib) * MiB) / sent);
+  return { heap: perByte(heap), rss: perByte(rss) };
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' ');
 }
 
 function printPhase(index: number, count: number, phase: PhaseDefinition, result: PhaseResult): void {
@@ -329,8 +351,12 @@ function printPhase(index: number, count: number, phase: PhaseDefinition, result
   const attack = Object.entries(result.attack);
   if (attack.length > 0)
     console.log(`attack: ${attack.map(([name, value]) => `${name} ${value}`).join(', ')}`);
-  const perByte = bytesPerByte(result);
-  if (perByte !== undefined) console.log(`server heap + external growth per attacking byte: ${perByte} B`);
+  const perByte = perAttackByte(result);
+  if (perByte.rss !== undefined) {
+    console.log(
+      `server growth per attacking byte: heap + external ${perByte.heap ?? '—'} B, RSS ${perByte.rss} B (${attackBytes(result)} bytes sent)`,
+    );
+  }
   if (result.bystanders) {
     console.table(bystanderRows(result.bystanders));
     const drops = result.bystanders.readers.flatMap((reader) =>
@@ -390,7 +416,8 @@ function compact(result: PhaseResult) {
     },
     atEnd: pick(result.atEnd),
     after: pick(result.after),
-    heapBytesPerAttackByte: bytesPerByte(result) ?? null,
+    heapBytesPerAttackByte: perAttackByte(result).heap ?? null,
+    rssBytesPerAttackByte: perAttackByte(result).rss ?? null,
     attack: result.attack,
     bystanders: result.bystanders?.readers.map((reader) => ({
       transport: reader.transport,
@@ -448,6 +475,10 @@ async function soak(): Promise<void> {
     `soak: server on ${HOST}:${port} (WebSocket) and :${tcpPort} (TCP); attackers from ${S.attackerAddresses > 0 ? `127.0.0.2–127.0.0.${1 + S.attackerAddresses}` : HOST}`,
   );
   await server.start();
+  const loadAtStart = loadAverage();
+  console.log(
+    `load average ${loadAtStart} on ${availableParallelism()} CPUs: a busy machine slows every figure but memory and descriptors`,
+  );
   console.log(
     `server started (pid ${server.pid}); starting the bystanders and the stream (${S.streamRate} messages/s)`,
   );
@@ -530,6 +561,7 @@ async function soak(): Promise<void> {
 
   console.log('\n── summary');
   console.table(results.map(summaryRow));
+  console.log(`load average at the start ${loadAtStart}, at the end ${loadAverage()}`);
   const logged = [...server.logged.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
   if (logged.length > 0) {
     console.log('the server logged (warn and above, most frequent):');
@@ -540,6 +572,7 @@ async function soak(): Promise<void> {
       soak: 'stomping-ground',
       at: new Date().toISOString(),
       settings: SETTINGS,
+      loadAverage: { start: loadAtStart, end: loadAverage() },
       crashes: server.crashes.length,
       phases: results.map(compact),
     }),
