@@ -265,7 +265,7 @@ async function flood(kind: TransportKind, request: AttackRequest, tally: Tally):
     written += perWrite;
     if (!ok) {
       // Bounded: waits for the socket, or gives up at the deadline if the server stopped reading.
-      await Promise.race([connection.drained(), pause(Math.max(0, deadline - Date.now()))]);
+      await connection.drained(Math.max(0, deadline - Date.now()));
     } else await yieldTurn();
   }
   const seconds = (performance.now() - startedAt) / 1000;

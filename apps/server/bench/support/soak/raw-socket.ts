@@ -147,17 +147,20 @@ export class HostileConnection {
     return this.socket.write(bytes);
   }
 
-  /** Resolves once the socket can take more, or is gone. */
-  drained(): Promise<void> {
+  /** Resolves once the socket can take more, is gone, or `timeoutMs` has passed. */
+  drained(timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
     if (this.closed || !this.socket.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = () => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
+      const timer = Number.isFinite(timeoutMs) ? setTimeout(done, timeoutMs) : undefined;
+      const socket = this.socket;
+      function done() {
+        clearTimeout(timer);
+        socket.off('drain', done);
+        socket.off('close', done);
         resolve();
-      };
-      this.socket.once('drain', done);
-      this.socket.once('close', done);
+      }
+      socket.once('drain', done);
+      socket.once('close', done);
     });
   }
 
