@@ -363,6 +363,11 @@ function printPhase(index: number, count: number, phase: PhaseDefinition, result
       reader.drops.map((drop) => `${reader.transport}: ${drop}`),
     );
     if (drops.length > 0) console.log(`bystanders dropped: ${[...new Set(drops)].slice(0, 4).join('; ')}`);
+    const newcomers = result.bystanders.newcomers;
+    const failures = [...new Set(newcomers.failures)].slice(0, 3).join('; ');
+    console.log(
+      `newcomers: ${newcomers.loggedIn} of ${newcomers.attempts} logged in, p50 ${newcomers.p50Ms} ms, max ${newcomers.maxMs} ms${failures === '' ? '' : `; refused or unanswered: ${failures}`}`,
+    );
     const publisher = result.bystanders.publisher;
     if (publisher.drops.length > 0 || publisher.maxBacklogBytes > 64 * 1024) {
       console.log(
@@ -390,6 +395,9 @@ function summaryRow(result: PhaseResult) {
     'ended, held at end': cell(result.atEnd.endedHeld),
     'bystander gaps': readers.reduce((sum, reader) => sum + reader.gaps, 0),
     'bystander drops': readers.reduce((sum, reader) => sum + reader.drops.length, 0),
+    'newcomers in': result.bystanders
+      ? `${result.bystanders.newcomers.loggedIn}/${result.bystanders.newcomers.attempts}`
+      : '—',
     crashes: result.crashes.length,
   };
 }
@@ -432,6 +440,7 @@ function compact(result: PhaseResult) {
       maxMs: reader.maxMs,
     })),
     published: result.bystanders?.publisher.sent ?? null,
+    newcomers: result.bystanders?.newcomers ?? null,
     crashes: result.crashes.map((crash) => ({
       code: crash.code,
       signal: crash.signal,

@@ -406,17 +406,90 @@ class StreamPublisher {
   }
 }
 
+export interface NewcomerFigures {
+  attempts: number;
+  loggedIn: number;
+  /** Why the others did not: the ERROR's message, a refused handshake, no answer. */
+  failures: string[];
+  /** From opening the connection to CONNECTED. */
+  p50Ms: number;
+  maxMs: number;
+}
+
+/**
+ * Someone arriving while the attack runs: once a second, alternately over WebSocket and TCP, a new
+ * client logs in as a guest and leaves. Whether it gets in, and how fast, is what an attack that
+ * exhausts connections, descriptors or the event loop takes from everyone else.
+ */
+class Newcomers {
+  private figures = Newcomers.fresh();
+  private times: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  private turn = 0;
+
+  constructor(private readonly endpoint: Endpoint) {}
+
+  private static fresh(): NewcomerFigures {
+    return { attempts: 0, loggedIn: 0, failures: [], p50Ms: 0, maxMs: 0 };
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.arrive(), 1_000);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  take(): NewcomerFigures {
+    const figures = this.figures;
+    const sorted = this.times.sort((a, b) => a - b);
+    figures.p50Ms = round(sorted[Math.floor(sorted.length * 0.5)]);
+    figures.maxMs = round(sorted.at(-1));
+    this.figures = Newcomers.fresh();
+    this.times = [];
+    return figures;
+  }
+
+  private async arrive(): Promise<void> {
+    // One at a time: a newcomer still waiting when the next is due is the finding, not a reason to pile up.
+    if (this.busy) return;
+    this.busy = true;
+    const kind: TransportKind = this.turn++ % 2 === 0 ? 'ws' : 'tcp';
+    const figures = this.figures;
+    figures.attempts++;
+    const startedAt = performance.now();
+    try {
+      const { client, connected } = await PoliteClient.open(kind, this.endpoint, []);
+      if (connected.command === 'CONNECTED') {
+        figures.loggedIn++;
+        this.times.push(performance.now() - startedAt);
+        client.send('DISCONNECT\n\n\0');
+        client.close();
+      } else figures.failures.push(`${kind}: ERROR ${getHeader(connected.headers, 'message') ?? ''}`);
+    } catch (error) {
+      figures.failures.push(`${kind}: ${(error as Error).message}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
 export interface BystanderFigures {
   readonly publisher: PublisherFigures;
   readonly readers: ReaderFigures[];
+  readonly newcomers: NewcomerFigures;
 }
 
 /** The bystanders of one soak run. */
 export class Bystanders {
   private readonly readers: Reader[];
   private readonly publisher: StreamPublisher;
+  private readonly newcomers: Newcomers;
 
   constructor(endpoint: Endpoint, rate: number) {
+    this.newcomers = new Newcomers(endpoint);
     const tag = randomBytes(3).toString('hex');
     this.readers = (['ws', 'tcp'] as const).map(
       (kind) => new Reader(kind, endpoint, `soak-bystander-${kind}-${tag}`, 'either'),
@@ -427,6 +500,7 @@ export class Bystanders {
   async start(): Promise<void> {
     await Promise.all(this.readers.map((reader) => reader.start()));
     await this.publisher.start();
+    this.newcomers.start();
   }
 
   /** Whether every reader is subscribed, waiting up to `timeoutMs`. */
@@ -443,7 +517,11 @@ export class Bystanders {
   }
 
   take(): BystanderFigures {
-    return { publisher: this.publisher.take(), readers: this.readers.map((reader) => reader.take()) };
+    return {
+      publisher: this.publisher.take(),
+      readers: this.readers.map((reader) => reader.take()),
+      newcomers: this.newcomers.take(),
+    };
   }
 
   /**
@@ -452,6 +530,7 @@ export class Bystanders {
    */
   async finish(timeoutMs: number): Promise<BystanderFigures> {
     this.publisher.stop();
+    this.newcomers.stop();
     const last = this.publisher.sequence - 1;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && this.readers.some((reader) => reader.lastSequence < last)) {
