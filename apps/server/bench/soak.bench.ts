@@ -165,6 +165,10 @@ const ALL_PHASES: readonly PhaseDefinition[] = [
     what: `${S.silentConnections} silent TCP connections, ${S.erroredConnections} per transport getting an ERROR and never closing their side; held ${S.holdSeconds} s`,
   },
   {
+    name: 'connection-flood',
+    what: `${S.connectionFlood} connections (half WebSocket, half TCP) opened at once that never log in, held ${S.connectionFloodSeconds} s`,
+  },
+  {
     name: 'flood-ws',
     what: `a publisher on the bystanders' topic writing ${size(S.floodBodyBytes)} messages as fast as its WebSocket takes them, ${S.floodSeconds} s`,
   },
@@ -505,7 +509,8 @@ async function soak(): Promise<void> {
   sampler.take();
 
   const results: PhaseResult[] = [];
-  const attackTimeoutMs = (Math.max(S.attackSeconds, S.holdSeconds, S.floodSeconds) + 120) * 1000;
+  const attackTimeoutMs =
+    (Math.max(S.attackSeconds, S.holdSeconds, S.floodSeconds, S.connectionFloodSeconds) + 120) * 1000;
   for (const [index, phase] of phases.entries()) {
     const startedAt = performance.now();
     const crashesBefore = server.crashes.length;

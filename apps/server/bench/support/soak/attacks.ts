@@ -21,6 +21,7 @@ export type AttackName =
   | 'drip-prelogin'
   | 'pinned-prelogin'
   | 'descriptors'
+  | 'connection-flood'
   | 'flood-ws'
   | 'flood-tcp'
   | 'big-messages'
@@ -245,6 +246,40 @@ async function descriptors(request: AttackRequest, tally: Tally): Promise<void> 
   }
 }
 
+/**
+ * Many connections at once that never log in, opened 100 at a time: what a server does when
+ * pre-login connections pile up (refuses the excess, per address and in all) and what it costs.
+ */
+async function connectionFlood(request: AttackRequest, tally: Tally): Promise<void> {
+  const { settings } = request;
+  const deadline = Date.now() + settings.connectionFloodSeconds * 1000;
+  const opened: HostileConnection[] = [];
+  const openOne = async (kind: TransportKind) => {
+    const connection = await open(kind, request);
+    if (typeof connection === 'string') return tally.add(`${kind} refused (${refusal(connection)})`);
+    opened.push(connection);
+  };
+  for (let i = 0; i < settings.connectionFlood && Date.now() < deadline; i += 100) {
+    const batch: Promise<void>[] = [];
+    for (let j = i; j < Math.min(i + 100, settings.connectionFlood); j++)
+      batch.push(openOne(j % 2 === 0 ? 'ws' : 'tcp'));
+    await Promise.all(batch);
+  }
+  tally.set(
+    'seconds to open',
+    Number((settings.connectionFloodSeconds - (deadline - Date.now()) / 1000).toFixed(1)),
+  );
+  await pause(Math.max(0, deadline - Date.now()));
+  for (const connection of opened) {
+    const error = connection.frames.find((frame) => frame.command === 'ERROR');
+    if (error) {
+      const message = error.headers.find(([name]) => name === 'message')?.[1] ?? '';
+      tally.add(`${connection.kind} refused with ERROR (${message.slice(0, 60)})`);
+    } else if (connection.refusedOrClosed) tally.add(`${connection.kind} ended by server`);
+    else tally.add(`${connection.kind} open at the end`);
+  }
+}
+
 /** A publisher on the bystanders' topic writing as fast as its socket takes it. */
 async function flood(kind: TransportKind, request: AttackRequest, tally: Tally): Promise<void> {
   const { settings } = request;
@@ -356,6 +391,9 @@ export async function runAttack(request: AttackRequest): Promise<AttackReport> {
       break;
     case 'descriptors':
       await descriptors(request, tally);
+      break;
+    case 'connection-flood':
+      await connectionFlood(request, tally);
       break;
     case 'flood-ws':
       await flood('ws', request, tally);

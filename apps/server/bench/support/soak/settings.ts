@@ -49,6 +49,11 @@ export const SETTINGS = {
   /** How long those are held: past the 10 s connect timeout and `ws`'s 30 s close timeout. */
   holdSeconds: readNumber('SOAK_HOLD_SECONDS', 35),
 
+  /** Connections opened at once (half WebSocket, half TCP) that never log in: past the default pre-login caps. */
+  connectionFlood: readNumber('SOAK_CONNECTION_FLOOD', 1200),
+  /** How long they are held: under the 10 s connect timeout. */
+  connectionFloodSeconds: readNumber('SOAK_CONNECTION_FLOOD_SECONDS', 8),
+
   /** Seconds a publisher floods the bystanders' topic, per transport. */
   floodSeconds: readNumber('SOAK_FLOOD_SECONDS', 10),
   floodBodyBytes: readNumber('SOAK_FLOOD_BODY_BYTES', 4096),
