@@ -194,6 +194,11 @@ interface PhaseResult {
   readonly bystanders: BystanderFigures | undefined;
   readonly crashes: readonly Crash[];
   readonly seconds: number;
+  /**
+   * Seconds from the attacker dropping its connections until the server was back to the sockets
+   * and connections it had before (`null`: not within `SOAK_RELEASE_MAX_SECONDS`).
+   */
+  readonly releasedAfter?: number | null;
   readonly error?: string;
 }
 
@@ -268,6 +273,28 @@ class Sampler {
     } finally {
       this.busy = false;
     }
+  }
+}
+
+/**
+ * Waits until the server holds no more sockets and connections than at the phase's start (a
+ * newcomer's may come and go), sampling once a second, for at most `SOAK_RELEASE_MAX_SECONDS`.
+ * A busy server may still be reading what an attacker sent long after the attacker has gone, and
+ * "after" must not be read while it is. Returns the seconds since the attacker let go, counting the
+ * settle time, or `null` if that never happened.
+ */
+async function untilReleased(sampler: Sampler, before: Sample): Promise<number | null> {
+  const startedAt = performance.now() - S.settleSeconds * 1000;
+  const deadline = performance.now() + S.releaseMaxSeconds * 1000;
+  const sockets = (sample: Sample) => (sample.wsSockets ?? 0) + (sample.tcpSockets ?? 0);
+  for (;;) {
+    const sample = await sampler.now();
+    const released =
+      sample.rssMiB === undefined ||
+      (sockets(sample) <= sockets(before) + 2 && (sample.connections ?? 0) <= (before.connections ?? 0) + 1);
+    if (released) return Math.round((performance.now() - startedAt) / 100) / 10;
+    if (performance.now() >= deadline) return null;
+    await wait(1);
   }
 }
 
@@ -350,7 +377,12 @@ function printPhase(index: number, count: number, phase: PhaseDefinition, result
     serverRow('before', result.before),
     serverRow('peak', result.peak),
     serverRow('attack end', result.atEnd),
-    serverRow(`after (+${S.settleSeconds} s)`, result.after),
+    serverRow(
+      result.releasedAfter === undefined || result.releasedAfter === null
+        ? 'after'
+        : `after (+${result.releasedAfter} s)`,
+      result.after,
+    ),
   ]);
   const attack = Object.entries(result.attack);
   if (attack.length > 0)
@@ -370,7 +402,7 @@ function printPhase(index: number, count: number, phase: PhaseDefinition, result
     const newcomers = result.bystanders.newcomers;
     const failures = [...new Set(newcomers.failures)].slice(0, 3).join('; ');
     console.log(
-      `newcomers: ${newcomers.loggedIn} of ${newcomers.attempts} logged in, p50 ${newcomers.p50Ms} ms, max ${newcomers.maxMs} ms${failures === '' ? '' : `; refused or unanswered: ${failures}`}`,
+      `newcomers: ${newcomers.loggedIn} of ${newcomers.attempts} logged in, p50 ${newcomers.p50Ms} ms, max ${newcomers.maxMs} ms${newcomers.stillWaiting ? ', one still waiting' : ''}${failures === '' ? '' : `; refused or unanswered: ${failures}`}`,
     );
     const publisher = result.bystanders.publisher;
     if (publisher.drops.length > 0 || publisher.maxBacklogBytes > 64 * 1024) {
@@ -385,6 +417,15 @@ function printPhase(index: number, count: number, phase: PhaseDefinition, result
       (line) => line.trim() !== '' && !/^\s*\d+: 0x[0-9a-f]+ /.test(line),
     );
     for (const line of telling.slice(-12)) console.log(`  | ${line.slice(0, 300)}`);
+  }
+  if (result.releasedAfter === null) {
+    console.log(
+      `the server still held the attack's connections ${S.releaseMaxSeconds} s after they were dropped`,
+    );
+  } else if (result.releasedAfter !== undefined && result.releasedAfter > S.settleSeconds + 1) {
+    console.log(
+      `the server let go of the attack's connections ${result.releasedAfter} s after they were dropped`,
+    );
   }
   if (result.error) console.log(`soak error: ${result.error}`);
 }
@@ -428,6 +469,7 @@ function compact(result: PhaseResult) {
     },
     atEnd: pick(result.atEnd),
     after: pick(result.after),
+    releasedAfterSeconds: result.releasedAfter ?? null,
     heapBytesPerAttackByte: perAttackByte(result).heap ?? null,
     rssBytesPerAttackByte: perAttackByte(result).rss ?? null,
     attack: result.attack,
@@ -538,7 +580,11 @@ async function soak(): Promise<void> {
     }
     const atEnd = await sampler.now();
     await attacker.ask({ type: 'release' }, 30_000).catch(() => undefined);
-    if (phase.name !== 'baseline' && phase.name !== 'final') await wait(S.settleSeconds);
+    let releasedAfter: number | null | undefined;
+    if (phase.name !== 'baseline' && phase.name !== 'final') {
+      await wait(S.settleSeconds);
+      releasedAfter = await untilReleased(sampler, before);
+    }
     const after = await sampler.settled();
     const samples = sampler.take();
     const crashes = server.crashes.slice(crashesBefore);
@@ -565,6 +611,7 @@ async function soak(): Promise<void> {
       bystanders: figures,
       crashes,
       seconds: (performance.now() - startedAt) / 1000,
+      ...(releasedAfter === undefined ? {} : { releasedAfter }),
       ...(error ? { error } : {}),
     };
     results.push(result);

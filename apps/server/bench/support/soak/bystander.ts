@@ -407,7 +407,10 @@ class StreamPublisher {
 }
 
 export interface NewcomerFigures {
+  /** Logins that ended in the phase, one way or the other. */
   attempts: number;
+  /** A login begun and not answered yet when the phase ended (counted in the next one). */
+  stillWaiting: boolean;
   loggedIn: number;
   /** Why the others did not: the ERROR's message, a refused handshake, no answer. */
   failures: string[];
@@ -431,7 +434,7 @@ class Newcomers {
   constructor(private readonly endpoint: Endpoint) {}
 
   private static fresh(): NewcomerFigures {
-    return { attempts: 0, loggedIn: 0, failures: [], p50Ms: 0, maxMs: 0 };
+    return { attempts: 0, stillWaiting: false, loggedIn: 0, failures: [], p50Ms: 0, maxMs: 0 };
   }
 
   start(): void {
@@ -447,6 +450,7 @@ class Newcomers {
     const sorted = this.times.sort((a, b) => a - b);
     figures.p50Ms = round(sorted[Math.floor(sorted.length * 0.5)]);
     figures.maxMs = round(sorted.at(-1));
+    figures.stillWaiting = this.busy;
     this.figures = Newcomers.fresh();
     this.times = [];
     return figures;
@@ -457,22 +461,24 @@ class Newcomers {
     if (this.busy) return;
     this.busy = true;
     const kind: TransportKind = this.turn++ % 2 === 0 ? 'ws' : 'tcp';
-    const figures = this.figures;
-    figures.attempts++;
     const startedAt = performance.now();
+    let failure: string | undefined;
     try {
       const { client, connected } = await PoliteClient.open(kind, this.endpoint, []);
       if (connected.command === 'CONNECTED') {
-        figures.loggedIn++;
-        this.times.push(performance.now() - startedAt);
         client.send('DISCONNECT\n\n\0');
         client.close();
-      } else figures.failures.push(`${kind}: ERROR ${getHeader(connected.headers, 'message') ?? ''}`);
+      } else failure = `${kind}: ERROR ${getHeader(connected.headers, 'message') ?? ''}`;
     } catch (error) {
-      figures.failures.push(`${kind}: ${(error as Error).message}`);
-    } finally {
-      this.busy = false;
+      failure = `${kind}: ${(error as Error).message}`;
     }
+    // Counted in the phase where the answer came.
+    this.busy = false;
+    this.figures.attempts++;
+    if (failure === undefined) {
+      this.figures.loggedIn++;
+      this.times.push(performance.now() - startedAt);
+    } else this.figures.failures.push(failure);
   }
 }
 

@@ -18,6 +18,11 @@ export const SETTINGS = {
   attackSeconds: readNumber('SOAK_ATTACK_SECONDS', 10),
   /** Seconds after an attack's connections are dropped before the "after" figures are read. */
   settleSeconds: readNumber('SOAK_SETTLE_SECONDS', 3),
+  /**
+   * The longest the soak waits, after that, for the server to be back to the sockets and
+   * connections it had before the attack (a busy server may still be reading what was sent).
+   */
+  releaseMaxSeconds: readNumber('SOAK_RELEASE_MAX_SECONDS', 30),
   /** Seconds of quiet at the start and the end. */
   baselineSeconds: readNumber('SOAK_BASELINE_SECONDS', 5),
   /** How many attacker addresses (127.0.0.2, .3, …) the hostile connections come from; the bystander is on 127.0.0.1. */
