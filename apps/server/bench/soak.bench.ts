@@ -5,7 +5,7 @@
  * at the attack's end and a few seconds after its connections are gone, with what the attack saw
  * and what the bystanders lost; then a summary table and one JSON line.
  *
- *   pnpm soak                                  # from the repository root: about two minutes
+ *   pnpm soak                                  # from the repository root: about two and a half minutes
  *   SOAK_PHASES=descriptors,flood-ws pnpm soak # some attacks only
  *
  * Sizes are environment variables (`support/soak/settings.ts`; the server's README lists them).

@@ -1,6 +1,7 @@
 /**
- * The soak's sizes, from the environment (see `apps/server/README.md`, "Soak"). The defaults finish
- * in about two minutes on a 2-core machine and stay well inside its memory, whatever the server does.
+ * The soak's sizes, from the environment (see `apps/server/README.md`, "Soak under attack"). The
+ * defaults finish in about two and a half minutes on a 2-core machine and stay well inside its
+ * memory, whatever the server does.
  */
 
 function readNumber(name: string, fallback: number): number {
