@@ -23,6 +23,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 import { encodeFrame, type Frame, FrameDecoder, getHeader } from '@stomping-ground/protocol';
+import { findChromium } from '../../../playwright.chromium';
 import {
   type BusyShare,
   type InteractionTiming,
@@ -351,10 +352,9 @@ async function main(): Promise<void> {
   }
   const [port, tcpPort] = [await freePort(), await freePort()];
   const server = await startServer(port, tcpPort);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const choice = findChromium();
+  if (choice.kind === 'missing') throw new Error(choice.message);
+  const browser = await chromium.launch({ executablePath: choice.path, args: CHROMIUM_ARGS });
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
     console.log(
