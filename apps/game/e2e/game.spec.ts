@@ -191,7 +191,9 @@ test('the inspector shows binary snapshot frames and the inputs', async ({ brows
   const rows = page.getByTestId('inspector-rows');
   await expect(rows.locator('[data-command="MESSAGE"]').first()).toBeAttached();
   await expect(rows.locator('[data-command="SEND"]').filter({ hasText: '/input' }).first()).toBeAttached();
-  // Open a snapshot frame: its body is bytes, shown as hex.
+  // Open a snapshot frame: its body is bytes, shown as hex. Paused first, as a reader would: the
+  // list reuses its rows as frames stream by, so a row under the pointer may show the next frame.
+  await page.getByTestId('inspector-pause').click();
   await rows.locator('[data-command="MESSAGE"]').filter({ hasText: '/players/' }).last().click();
   await expect(page.getByTestId('inspector-details')).toContainText('binary');
 });
