@@ -1,6 +1,8 @@
 /**
  * The broker core, created once per app from the validated config and shared as `app.broker`.
- * In cluster mode its messages also travel through the cluster bus (`src/cluster/bus.ts`).
+ * In cluster mode its messages also travel through the cluster bus (`src/cluster/bus.ts`); on a
+ * node of its own its queues are kept in SQLite under `DATA_DIR` (`src/store/sqlite-queue-store.ts`),
+ * restored here, before any listener starts, and closed after the transports.
  * Its `preClose` hook runs before the transports' own, so every session is told "server shutting
  * down" (ERROR, then close 1001) while the listeners still stand.
  */
@@ -9,6 +11,7 @@ import fp from 'fastify-plugin';
 import { ClusterBus } from '../cluster/bus';
 import { demoAuthenticator } from '../core/auth';
 import { Broker } from '../core/broker';
+import { SqliteQueueStore } from '../store/sqlite-queue-store';
 
 export const SERVER_NAME = 'stomping-ground/0.1.0';
 
@@ -16,8 +19,14 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
   const { config } = app;
   const bus =
     app.cluster === null ? null : new ClusterBus(app.cluster, app.log.child({ component: 'cluster' }));
+  const restoreStarted = performance.now();
+  const store =
+    bus === null
+      ? new SqliteQueueStore({ dataDir: config.dataDir, logger: app.log.child({ component: 'queue-store' }) })
+      : null;
   const broker = new Broker({
     cluster: bus ?? undefined,
+    queueStore: store ?? undefined,
     serverName: SERVER_NAME,
     authenticator: demoAuthenticator(config.users),
     connectTimeoutMs: config.connectTimeoutMs,
@@ -29,6 +38,17 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
     observer: app.brokerMetrics.observer,
     logger: app.log.child({ component: 'broker' }),
   });
+  if (store !== null) {
+    app.log.info(
+      {
+        location: store.location,
+        messages: broker.restored.messages,
+        queues: broker.restored.queues,
+        ms: Math.round(performance.now() - restoreStarted),
+      },
+      'queues restored',
+    );
+  }
   app.brokerMetrics.watch(broker, bus);
   app.decorate('broker', broker);
   app.decorate('clusterBus', bus);
@@ -38,6 +58,7 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
   });
   app.addHook('onClose', async () => {
     bus?.stop();
+    store?.close();
   });
 };
 

@@ -42,6 +42,8 @@ export class ServerProcess {
         HOST: '127.0.0.1',
         STOMP_TCP_PORT: '0',
         LOG_LEVEL: 'warn',
+        // Queues on disk only where a test gives its own directory.
+        DATA_DIR: ':memory:',
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
