@@ -221,6 +221,11 @@ export class Router {
     return this.link.enqueue(messages);
   }
 
+  /** Resolves once the queue store has written every change so far (see `QueueStore.flushed`). */
+  flushed(): Promise<void> | undefined {
+    return this.store.flushed();
+  }
+
   /** Throws `STOMP_ERR_LIMIT` unless every queue could keep what a transaction is about to send it. */
   assertRoom(sends: ReadonlyMap<string, { count: number; bytes: number }>): void {
     // In a cluster the queues live there: each SEND is checked as it is stored.
