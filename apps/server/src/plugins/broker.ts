@@ -20,8 +20,9 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
   const bus =
     app.cluster === null ? null : new ClusterBus(app.cluster, app.log.child({ component: 'cluster' }));
   const restoreStarted = performance.now();
+  // `DATA_DIR=:memory:` keeps queues in memory only, as a cluster node does (its queues are in Redis).
   const store =
-    bus === null
+    bus === null && config.dataDir !== ':memory:'
       ? new SqliteQueueStore({ dataDir: config.dataDir, logger: app.log.child({ component: 'queue-store' }) })
       : null;
   const broker = new Broker({
@@ -38,7 +39,12 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
     observer: app.brokerMetrics.observer,
     logger: app.log.child({ component: 'broker' }),
   });
-  if (store !== null) {
+  if (store === null) {
+    app.log.info(
+      { reason: bus === null ? 'DATA_DIR=:memory:' : 'cluster mode: queues are in Redis' },
+      'queues kept in memory only on this node',
+    );
+  } else {
     app.log.info(
       {
         location: store.location,
@@ -58,7 +64,7 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
   });
   app.addHook('onClose', async () => {
     bus?.stop();
-    store?.close();
+    await store?.close();
   });
 };
 

@@ -2,26 +2,29 @@
  * Queue messages kept in SQLite (through `better-sqlite3`), in WAL mode with `synchronous=FULL`:
  * a transaction is on disk (the WAL fsynced) when its COMMIT returns.
  *
- * Group commit: the queues' calls (`add`, `delivered`, `consumed`) only record what changed; one
- * transaction per event-loop turn (on `setImmediate`) writes all of it with a single fsync. So a
- * burst of SENDs from many producers costs one sync, and a COMMIT's queue SENDs, added within one
- * turn, are written all or none. A message consumed in the turn it was added (an `auto` consumer
- * was waiting) is never written at all.
+ * Group commit: the queues' calls (`add`, `delivered`, `consumed`) only record what changed. A
+ * writer thread (`worker_threads`, its own connection) writes a batch in one transaction with one
+ * fsync; while it does, the event loop goes on reading frames, and what they change gathers into
+ * the next batch, sent to the writer as soon as the last one is on disk. So a burst of SENDs from
+ * many producers costs one sync, the loop never waits for the disk, and a COMMIT's queue SENDs,
+ * added within one turn, land in one transaction: all or none. A message consumed before its batch
+ * left (an `auto` consumer was waiting) is never written at all.
  *
  * Redelivery across restarts: a row counts the times its message was handed out (`deliveries`).
- * That count is written with the next batch, after the MESSAGE frame went out, so a crash in
+ * That count is written with a later batch, after the MESSAGE frame went out, so a crash in
  * between could lose it. To stay on the safe side each queue row keeps a mark, `delivered_below`,
- * written (synced) *before* a delivery passes it: after a crash (the `clean` flag is still 0) every
- * message below its queue's mark counts as possibly delivered and goes out with `redelivered:true`.
- * The mark is moved about `MARK_AHEAD` messages past the newest one, so it costs one sync now and
- * then, and at most that many never-delivered messages are flagged after a crash.
+ * written (synced, from the event loop: it is rare) *before* a delivery passes it: after a crash
+ * (the `clean` flag is still 0) every message below its queue's mark counts as possibly delivered
+ * and goes out with `redelivered:true`. The mark is moved `MARK_AHEAD` messages past the newest
+ * one, so it costs one sync now and then, and at most that many never-delivered messages are
+ * flagged after a crash.
  *
- * Everything runs on the event loop: `better-sqlite3` is synchronous, and a batch's fsync blocks
- * the loop for about a millisecond here, while later frames wait in the socket buffers and make
- * the next batch larger.
+ * Restore reads everything on the event loop at start-up, before the server listens.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Headers } from '@stomping-ground/protocol';
 import Database from 'better-sqlite3';
 import { BrokerError, BrokerErrorCode } from '../core/errors';
@@ -56,10 +59,63 @@ const SCHEMA = `
 `;
 
 export interface SqliteQueueStoreOptions {
-  /** A directory (created if missing; the file is `queues.sqlite` in it), or `:memory:` for a database that dies with the process (tests). */
+  /** A directory, created if missing; the file is `queues.sqlite` in it. */
   readonly dataDir: string;
   readonly logger?: Logger;
 }
+
+/**
+ * The writer thread: plain JavaScript run with `eval`, so that it loads the same way under tsx,
+ * Vitest and the bundled build. It writes one batch per message, in one transaction, and answers
+ * with the batch's number and an error text if it failed.
+ */
+const WRITER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.location);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 10000');
+const insert = db.prepare('INSERT INTO messages (seq, queue, message_id, headers, body, deliveries) VALUES (?, ?, ?, ?, ?, ?)');
+const count = db.prepare('UPDATE messages SET deliveries = deliveries + 1 WHERE seq = ?');
+const remove = db.prepare('DELETE FROM messages WHERE seq = ?');
+const write = db.transaction((batch) => {
+  const { seqs, queues, ids, headers, bodies, deliveries } = batch.inserts;
+  for (let i = 0; i < seqs.length; i++) insert.run(seqs[i], queues[i], ids[i], headers[i], bodies[i], deliveries[i]);
+  for (const seq of batch.delivered) count.run(seq);
+  for (const seq of batch.consumed) remove.run(seq);
+});
+parentPort.on('message', (batch) => {
+  if (batch === 'close') {
+    db.close();
+    parentPort.postMessage({ closed: true });
+    return;
+  }
+  try {
+    write(batch);
+    parentPort.postMessage({ id: batch.id });
+  } catch (error) {
+    parentPort.postMessage({ id: batch.id, error: String(error && error.message || error) });
+  }
+});
+`;
+
+/** A batch as the writer takes it: columns of the new rows, then the updates and deletions. */
+interface Batch {
+  readonly id: number;
+  readonly inserts: {
+    readonly seqs: number[];
+    readonly queues: number[];
+    readonly ids: string[];
+    readonly headers: Array<string | null>;
+    readonly bodies: Uint8Array[];
+    readonly deliveries: number[];
+  };
+  readonly delivered: number[];
+  readonly consumed: number[];
+}
+
+type WriterAnswer = { id: number; error?: string } | { closed: true };
 
 interface QueueRow {
   readonly id: number;
@@ -81,6 +137,18 @@ interface Waiters {
   readonly reject: (error: unknown) => void;
 }
 
+function newWaiters(): Waiters {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  // Whoever asked handles a failure; an unasked-for promise must not count as unhandled.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
 type MessageRow = [
   seq: number,
   queue: number,
@@ -91,7 +159,7 @@ type MessageRow = [
 ];
 
 export class SqliteQueueStore implements QueueStore {
-  /** The database file, or `:memory:`. */
+  /** The database file. */
   readonly location: string;
   private readonly db: Database.Database;
   private readonly logger: Logger;
@@ -109,37 +177,31 @@ export class SqliteQueueStore implements QueueStore {
   private scheduled: ReturnType<typeof setImmediate> | undefined;
   private waiters: Waiters | undefined;
 
-  private readonly insertMessage: Database.Statement;
-  private readonly countDelivery: Database.Statement;
-  private readonly deleteMessage: Database.Statement;
+  // The batch the writer has, if any: one at a time, so the next one gathers meanwhile.
+  private writer: Worker | undefined;
+  private inFlight: { readonly id: number; readonly waiters: Waiters } | undefined;
+  private batchIds = 0;
+  private writerClosed: (() => void) | undefined;
+
   private readonly insertQueue: Database.Statement;
   private readonly moveMark: Database.Statement;
   private readonly setMeta: Database.Statement;
-  private readonly writeBatch: () => void;
 
   constructor(options: SqliteQueueStoreOptions) {
     this.logger = options.logger ?? silentLogger;
-    if (options.dataDir === ':memory:') {
-      this.location = ':memory:';
-    } else {
-      mkdirSync(options.dataDir, { recursive: true });
-      this.location = join(options.dataDir, QUEUE_STORE_FILE);
-    }
+    mkdirSync(options.dataDir, { recursive: true });
+    this.location = join(options.dataDir, QUEUE_STORE_FILE);
     this.db = new Database(this.location);
     // WAL: a commit appends to the log and syncs it once; FULL: it is synced before COMMIT returns
     // (NORMAL would survive a process crash but not a power cut).
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
+    // The writer thread holds the write lock while it commits: a write from here waits for it.
+    this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
-    this.insertMessage = this.db.prepare(
-      'INSERT INTO messages (seq, queue, message_id, headers, body, deliveries) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.countDelivery = this.db.prepare('UPDATE messages SET deliveries = deliveries + 1 WHERE seq = ?');
-    this.deleteMessage = this.db.prepare('DELETE FROM messages WHERE seq = ?');
     this.insertQueue = this.db.prepare('INSERT INTO queues (name, delivered_below) VALUES (?, ?)');
     this.moveMark = this.db.prepare('UPDATE queues SET delivered_below = ? WHERE id = ?');
     this.setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-    this.writeBatch = this.db.transaction(() => this.writePending());
   }
 
   /** Messages kept now, written or about to be. */
@@ -228,68 +290,127 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   flushed(): Promise<void> | undefined {
-    if (this.scheduled === undefined) return undefined;
-    if (this.waiters === undefined) {
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const promise = new Promise<void>((yes, no) => {
-        resolve = yes;
-        reject = no;
-      });
-      this.waiters = { promise, resolve, reject };
+    if (!this.isIdle) {
+      this.waiters ??= newWaiters();
+      return this.waiters.promise;
     }
-    return this.waiters.promise;
+    return this.inFlight?.waiters.promise;
   }
 
-  /** Writes what is pending now, synchronously. */
+  /**
+   * Hands what is pending to the writer, unless it is still writing the last batch: then this
+   * runs again when that one is on disk.
+   */
   flush(): void {
     if (this.scheduled !== undefined) clearImmediate(this.scheduled);
     this.scheduled = undefined;
-    const waiters = this.waiters;
-    this.waiters = undefined;
-    try {
-      this.writeBatch();
-      waiters?.resolve();
-    } catch (error) {
-      this.logger.error({ err: error, location: this.location }, 'writing queue messages failed');
-      waiters?.reject(
-        new BrokerError(BrokerErrorCode.INTERNAL, 'the queue store could not write the message'),
-      );
+    if (this.inFlight !== undefined) return;
+    if (this.isIdle) {
+      // What was asked for was consumed before it was written: nothing to wait for.
+      this.waiters?.resolve();
+      this.waiters = undefined;
+      return;
     }
-  }
-
-  /** Writes what is pending, marks the stop as clean, folds the WAL into the database file and closes it. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.flush();
-    this.setMeta.run('clean', 1);
-    if (this.location !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.close();
-  }
-
-  private writePending(): void {
+    const inserts: Batch['inserts'] = {
+      seqs: [],
+      queues: [],
+      ids: [],
+      headers: [],
+      bodies: [],
+      deliveries: [],
+    };
     for (const row of this.inserts.values()) {
-      const headers = row.message.headers;
-      this.insertMessage.run(
-        row.seq,
-        row.queueId,
-        row.message.messageId,
-        headers.length === 0 ? null : JSON.stringify(headers),
-        row.message.body,
-        row.deliveries,
-      );
+      inserts.seqs.push(row.seq);
+      inserts.queues.push(row.queueId);
+      inserts.ids.push(row.message.messageId);
+      inserts.headers.push(row.message.headers.length === 0 ? null : JSON.stringify(row.message.headers));
+      inserts.bodies.push(row.message.body);
+      inserts.deliveries.push(row.deliveries);
     }
-    // A delivery counted for a row consumed since is a no-op update, then the row goes.
-    for (const seq of this.deliveredSeqs) this.countDelivery.run(seq);
-    for (const seq of this.consumedSeqs) this.deleteMessage.run(seq);
+    const batch: Batch = {
+      id: ++this.batchIds,
+      inserts,
+      delivered: this.deliveredSeqs,
+      consumed: this.consumedSeqs,
+    };
     this.inserts.clear();
     this.deliveredSeqs = [];
     this.consumedSeqs = [];
+    this.inFlight = { id: batch.id, waiters: this.waiters ?? newWaiters() };
+    this.waiters = undefined;
+    this.writer ??= this.startWriter();
+    this.writer.postMessage(batch);
+  }
+
+  /**
+   * Writes what is pending, stops the writer, marks the stop as clean, folds the WAL into the
+   * database file and closes it.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.flush();
+    // Each answer hands the next batch over before this wakes up.
+    while (this.inFlight !== undefined) await this.inFlight.waiters.promise.catch(() => {});
+    const writer = this.writer;
+    if (writer !== undefined) {
+      await new Promise<void>((resolve) => {
+        this.writerClosed = resolve;
+        writer.postMessage('close');
+      });
+      await writer.terminate();
+    }
+    this.setMeta.run('clean', 1);
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
+  }
+
+  /** Nothing recorded waits to be handed to the writer. */
+  private get isIdle(): boolean {
+    return this.inserts.size === 0 && this.deliveredSeqs.length === 0 && this.consumedSeqs.length === 0;
+  }
+
+  private startWriter(): Worker {
+    const writer = new Worker(WRITER_SOURCE, {
+      eval: true,
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        location: this.location,
+      },
+    });
+    writer.on('message', (answer: WriterAnswer) => this.onWriterAnswer(answer));
+    writer.on('error', (error) => {
+      this.logger.error({ err: error, location: this.location }, 'the queue store writer failed');
+      this.writer = undefined;
+      const inFlight = this.inFlight;
+      this.inFlight = undefined;
+      inFlight?.waiters.reject(new BrokerError(BrokerErrorCode.INTERNAL, 'the queue store writer stopped'));
+    });
+    return writer;
+  }
+
+  private onWriterAnswer(answer: WriterAnswer): void {
+    if ('closed' in answer) {
+      this.writerClosed?.();
+      return;
+    }
+    const inFlight = this.inFlight;
+    if (inFlight === undefined || inFlight.id !== answer.id) return;
+    this.inFlight = undefined;
+    if (answer.error === undefined) {
+      inFlight.waiters.resolve();
+    } else {
+      this.logger.error({ error: answer.error, location: this.location }, 'writing queue messages failed');
+      inFlight.waiters.reject(
+        new BrokerError(BrokerErrorCode.INTERNAL, 'the queue store could not write the message'),
+      );
+    }
+    // What gathered meanwhile goes now.
+    this.flush();
   }
 
   private schedule(): void {
-    if (this.scheduled !== undefined || this.closed) return;
+    if (this.scheduled !== undefined || this.inFlight !== undefined) return;
     this.scheduled = setImmediate(() => this.flush());
   }
 
