@@ -239,6 +239,13 @@ describe('the SQLite queue store', () => {
     expect(second.broker.stats().queueDepths).toEqual({ '/queue/bounded': 2 });
   });
 
+  it('cannot be combined with a cluster, whose queues are its own', () => {
+    const store = new SqliteQueueStore({ dataDir });
+    opened.push(store);
+    const link = {} as NonNullable<BrokerOptions['cluster']>;
+    expect(() => new Broker({ cluster: link, queueStore: store })).toThrow(RangeError);
+  });
+
   it('never writes a message an auto consumer took in the turn it came', async () => {
     const { broker } = start();
     const consumer = await connectClient(broker);
