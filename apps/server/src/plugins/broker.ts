@@ -20,6 +20,7 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
   const bus =
     app.cluster === null ? null : new ClusterBus(app.cluster, app.log.child({ component: 'cluster' }));
   const restoreStarted = performance.now();
+  const restoreCpu = process.cpuUsage();
   // `DATA_DIR=:memory:` keeps queues in memory only, as a cluster node does (its queues are in Redis).
   const store =
     bus === null && config.dataDir !== ':memory:'
@@ -51,6 +52,8 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
         messages: broker.restored.messages,
         queues: broker.restored.queues,
         ms: Math.round(performance.now() - restoreStarted),
+        // On a busy machine the wall time says more about the machine: the CPU time is the work.
+        cpuMs: cpuMs(process.cpuUsage(restoreCpu)),
       },
       'queues restored',
     );
@@ -67,5 +70,9 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
     await store?.close();
   });
 };
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return Math.round((usage.user + usage.system) / 1000);
+}
 
 export default fp(brokerPlugin, { name: 'broker', fastify: '5.x', dependencies: ['metrics', 'cluster'] });

@@ -35,6 +35,53 @@ import type { QueueStore, RestoredQueueMessage } from '../core/queue-store';
 /** How far past the newest message a queue's `delivered_below` mark is moved when a delivery reaches it. */
 const MARK_AHEAD = 1024;
 
+/** Distinct header lists restore shares; past that many, each message parses its own. */
+const MAX_SHARED_HEADER_LISTS = 10_000;
+const NO_HEADERS: Headers = Object.freeze([]);
+
+/**
+ * A message read back at start-up, carrying its row: a million of them would otherwise make a
+ * million-entry map, most of restore's time going into growing it and collecting its garbage.
+ */
+class RestoredMessage extends OutboundMessage {
+  /** Undefined once consumed. */
+  seq: number | undefined;
+
+  constructor(destination: string, messageId: string, headers: Headers, body: Uint8Array, seq: number) {
+    super(destination, messageId, headers, body);
+    this.seq = seq;
+  }
+}
+
+/** Bytes of one slab of restored bodies. */
+const SLAB_BYTES = 1 << 20;
+
+/**
+ * Restored text bodies, encoded side by side into 1 MiB slabs, each body a view of its slab: a
+ * million small allocations (a `Buffer` per row is what makes a BLOB slow to read back) become a
+ * few dozen. A slab lives while any of its messages does, so at most 1 MiB stays pinned by a
+ * message that is never consumed.
+ */
+class BodySlabs {
+  private readonly encoder = new TextEncoder();
+  private slab = new Uint8Array(SLAB_BYTES);
+  private used = 0;
+
+  encode(text: string): Uint8Array {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const most = text.length * 3;
+    if (most > SLAB_BYTES / 4) return this.encoder.encode(text);
+    if (this.used + most > this.slab.length) {
+      this.slab = new Uint8Array(SLAB_BYTES);
+      this.used = 0;
+    }
+    const { written } = this.encoder.encodeInto(text, this.slab.subarray(this.used));
+    const body = this.slab.subarray(this.used, this.used + written);
+    this.used += written;
+    return body;
+  }
+}
+
 /** The file in `DATA_DIR`. */
 export const QUEUE_STORE_FILE = 'queues.sqlite';
 
@@ -79,9 +126,13 @@ db.pragma('busy_timeout = 10000');
 const insert = db.prepare('INSERT INTO messages (seq, queue, message_id, headers, body, deliveries) VALUES (?, ?, ?, ?, ?, ?)');
 const count = db.prepare('UPDATE messages SET deliveries = deliveries + 1 WHERE seq = ?');
 const remove = db.prepare('DELETE FROM messages WHERE seq = ?');
+const decoder = new TextDecoder();
 const write = db.transaction((batch) => {
-  const { seqs, queues, ids, headers, bodies, deliveries } = batch.inserts;
-  for (let i = 0; i < seqs.length; i++) insert.run(seqs[i], queues[i], ids[i], headers[i], bodies[i], deliveries[i]);
+  const { seqs, queues, ids, headers, bodies, texts, deliveries } = batch.inserts;
+  for (let i = 0; i < seqs.length; i++) {
+    const body = texts[i] ? decoder.decode(bodies[i]) : bodies[i];
+    insert.run(seqs[i], queues[i], ids[i], headers[i], body, deliveries[i]);
+  }
   for (const seq of batch.delivered) count.run(seq);
   for (const seq of batch.consumed) remove.run(seq);
 });
@@ -109,6 +160,8 @@ interface Batch {
     readonly ids: string[];
     readonly headers: Array<string | null>;
     readonly bodies: Uint8Array[];
+    /** The body is UTF-8: kept as TEXT, which reads back much faster than a BLOB. */
+    readonly texts: boolean[];
     readonly deliveries: number[];
   };
   readonly delivered: number[];
@@ -154,7 +207,7 @@ type MessageRow = [
   queue: number,
   messageId: string,
   headers: string | null,
-  body: Buffer,
+  body: string | Buffer,
   deliveries: number,
 ];
 
@@ -165,7 +218,9 @@ export class SqliteQueueStore implements QueueStore {
   private readonly logger: Logger;
   private readonly queueRows = new Map<string, QueueRow>();
   /** Every message kept and not consumed, to its row. */
+  /** Every message added in this run and not consumed, to its row (restored ones carry their own). */
   private readonly seqOf = new Map<OutboundMessage, number>();
+  private restoredLeft = 0;
   private nextSeq = 1;
   private restored = false;
   private closed = false;
@@ -206,7 +261,7 @@ export class SqliteQueueStore implements QueueStore {
 
   /** Messages kept now, written or about to be. */
   get size(): number {
-    return this.seqOf.size;
+    return this.seqOf.size + this.restoredLeft;
   }
 
   *restore(): Generator<RestoredQueueMessage> {
@@ -231,6 +286,9 @@ export class SqliteQueueStore implements QueueStore {
     const messages = this.db
       .prepare('SELECT seq, queue, message_id, headers, body, deliveries FROM messages ORDER BY seq')
       .raw();
+    // Messages mostly share their headers: each distinct list is parsed once and shared.
+    const headerLists = new Map<string, Headers>();
+    const bodies = new BodySlabs();
     for (const [
       seq,
       queueId,
@@ -240,13 +298,19 @@ export class SqliteQueueStore implements QueueStore {
       deliveries,
     ] of messages.iterate() as Iterable<MessageRow>) {
       const name = names.get(queueId)!;
-      const message = new OutboundMessage(
+      let headerList: Headers = NO_HEADERS;
+      if (headers !== null) {
+        headerList = headerLists.get(headers) ?? (JSON.parse(headers) as Headers);
+        if (headerLists.size < MAX_SHARED_HEADER_LISTS) headerLists.set(headers, headerList);
+      }
+      const message = new RestoredMessage(
         name,
         messageId,
-        headers === null ? [] : (JSON.parse(headers) as Headers),
-        body,
+        headerList,
+        typeof body === 'string' ? bodies.encode(body) : body,
+        seq,
       );
-      this.seqOf.set(message, seq);
+      this.restoredLeft++;
       this.nextSeq = Math.max(this.nextSeq, seq + 1);
       const mayHaveGoneOut = !clean && seq < this.queueRows.get(name)!.deliveredBelow;
       yield { queue: name, message, redelivered: deliveries > 0 || mayHaveGoneOut };
@@ -261,7 +325,7 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   delivered(message: OutboundMessage): void {
-    const seq = this.seqOf.get(message);
+    const seq = this.seqFor(message);
     if (seq === undefined) return;
     const pending = this.inserts.get(seq);
     if (pending !== undefined) {
@@ -280,13 +344,23 @@ export class SqliteQueueStore implements QueueStore {
 
   consumed(messages: readonly OutboundMessage[]): void {
     for (const message of messages) {
-      const seq = this.seqOf.get(message);
+      const seq = this.seqFor(message);
       if (seq === undefined) continue;
-      this.seqOf.delete(message);
+      if (message instanceof RestoredMessage) {
+        message.seq = undefined;
+        this.restoredLeft--;
+      } else {
+        this.seqOf.delete(message);
+      }
       // Consumed before it was written: it never needs to be.
       if (!this.inserts.delete(seq)) this.consumedSeqs.push(seq);
     }
     this.schedule();
+  }
+
+  /** The message's row while it is kept. */
+  private seqFor(message: OutboundMessage): number | undefined {
+    return message instanceof RestoredMessage ? message.seq : this.seqOf.get(message);
   }
 
   flushed(): Promise<void> | undefined {
@@ -317,6 +391,7 @@ export class SqliteQueueStore implements QueueStore {
       ids: [],
       headers: [],
       bodies: [],
+      texts: [],
       deliveries: [],
     };
     for (const row of this.inserts.values()) {
@@ -325,6 +400,7 @@ export class SqliteQueueStore implements QueueStore {
       inserts.ids.push(row.message.messageId);
       inserts.headers.push(row.message.headers.length === 0 ? null : JSON.stringify(row.message.headers));
       inserts.bodies.push(row.message.body);
+      inserts.texts.push(!row.message.binary);
       inserts.deliveries.push(row.deliveries);
     }
     const batch: Batch = {
