@@ -15,21 +15,20 @@
  */
 import type { OutboundMessage } from './message';
 
-/** A queue message kept from an earlier run of the broker. */
-export interface RestoredQueueMessage {
-  /** The `/queue/…` destination. */
-  readonly queue: string;
-  readonly message: OutboundMessage;
-  /** It was, or may have been, handed to a consumer before: it goes out with `redelivered:true`. */
-  readonly redelivered: boolean;
-}
+/**
+ * Takes one queue message kept from an earlier run: its `/queue/…` destination, the message, and
+ * whether it was, or may have been, handed to a consumer before (it then goes out with
+ * `redelivered:true`).
+ */
+export type RestoredQueueMessage = (queue: string, message: OutboundMessage, redelivered: boolean) => void;
 
 export interface QueueStore {
   /**
-   * What earlier runs kept, oldest first. The broker calls it once, before any other call, and
-   * before it accepts connections.
+   * Hands what earlier runs kept to `keep`, oldest first. The broker calls it once, before any
+   * other call, and before it accepts connections. (A callback, not an iterator: a million
+   * messages should not cost two million throwaway objects.)
    */
-  restore(): Iterable<RestoredQueueMessage>;
+  restore(keep: RestoredQueueMessage): void;
   /**
    * A queue accepted the message: it is kept until `consumed`. Every message added within one
    * synchronous stretch of work (one event-loop turn: a COMMIT's SENDs, say) is written in one
@@ -50,7 +49,7 @@ export interface QueueStore {
 
 /** The store of a broker that keeps queue messages in memory only: a restart loses them. */
 export const memoryQueueStore: QueueStore = Object.freeze({
-  restore: () => [],
+  restore: () => {},
   add: () => {},
   delivered: () => {},
   consumed: () => {},

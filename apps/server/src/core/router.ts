@@ -49,15 +49,15 @@ export class Router {
    */
   restoreQueues(): { messages: number; queues: number } {
     let messages = 0;
-    for (const restored of this.store.restore()) {
-      let queue = this.queues.get(restored.queue);
+    this.store.restore((name, message, redelivered) => {
+      let queue = this.queues.get(name);
       if (queue === undefined) {
-        queue = new Queue(restored.queue, this.limits, this.link, this.store);
-        this.queues.set(restored.queue, queue);
+        queue = new Queue(name, this.limits, this.link, this.store);
+        this.queues.set(name, queue);
       }
-      queue.restore(restored.message, restored.redelivered);
+      queue.restore(message, redelivered);
       messages++;
-    }
+    });
     return { messages, queues: this.queues.size };
   }
 

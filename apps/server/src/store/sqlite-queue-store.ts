@@ -264,12 +264,10 @@ export class SqliteQueueStore implements QueueStore {
     return this.seqOf.size + this.restoredLeft;
   }
 
-  *restore(): Generator<RestoredQueueMessage> {
+  restore(keep: RestoredQueueMessage): void {
     if (this.restored) throw new Error('the queue store was already restored');
     this.restored = true;
     const clean = (this.db.prepare("SELECT value FROM meta WHERE key = 'clean'").pluck().get() ?? 1) === 1;
-    // Queues without messages are forgotten, so that names used once do not pile up.
-    this.db.exec('DELETE FROM queues WHERE id NOT IN (SELECT DISTINCT queue FROM messages)');
     const names = new Map<number, string>();
     const rows = this.db.prepare('SELECT id, name, delivered_below FROM queues').raw().all() as [
       number,
@@ -289,6 +287,7 @@ export class SqliteQueueStore implements QueueStore {
     // Messages mostly share their headers: each distinct list is parsed once and shared.
     const headerLists = new Map<string, Headers>();
     const bodies = new BodySlabs();
+    const used = new Set<number>();
     for (const [
       seq,
       queueId,
@@ -313,8 +312,18 @@ export class SqliteQueueStore implements QueueStore {
       this.restoredLeft++;
       this.nextSeq = Math.max(this.nextSeq, seq + 1);
       const mayHaveGoneOut = !clean && seq < this.queueRows.get(name)!.deliveredBelow;
-      yield { queue: name, message, redelivered: deliveries > 0 || mayHaveGoneOut };
+      keep(name, message, deliveries > 0 || mayHaveGoneOut);
+      used.add(queueId);
     }
+    // Queues without messages are forgotten, so that names used once do not pile up.
+    const forget = this.db.prepare('DELETE FROM queues WHERE id = ?');
+    this.db.transaction(() => {
+      for (const [name, row] of this.queueRows) {
+        if (used.has(row.id)) continue;
+        forget.run(row.id);
+        this.queueRows.delete(name);
+      }
+    })();
   }
 
   add(queue: string, message: OutboundMessage): void {
