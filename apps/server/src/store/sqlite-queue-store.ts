@@ -19,6 +19,9 @@
  * one, so it costs one sync now and then, and at most that many never-delivered messages are
  * flagged after a crash.
  *
+ * A queue's row is written with the batch of its first message, so a client naming thousands of
+ * queues costs no sync on the event loop; only the rare mark is written from there.
+ *
  * Restore reads everything on the event loop at start-up, before the server listens.
  */
 import { mkdirSync } from 'node:fs';
@@ -127,7 +130,9 @@ const insert = db.prepare('INSERT INTO messages (seq, queue, message_id, headers
 const count = db.prepare('UPDATE messages SET deliveries = deliveries + 1 WHERE seq = ?');
 const remove = db.prepare('DELETE FROM messages WHERE seq = ?');
 const decoder = new TextDecoder();
+const addQueue = db.prepare('INSERT INTO queues (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
 const write = db.transaction((batch) => {
+  for (const [id, name] of batch.queues) addQueue.run(id, name);
   const { seqs, queues, ids, headers, bodies, texts, deliveries } = batch.inserts;
   for (let i = 0; i < seqs.length; i++) {
     const body = texts[i] ? decoder.decode(bodies[i]) : bodies[i];
@@ -154,6 +159,8 @@ parentPort.on('message', (batch) => {
 /** A batch as the writer takes it: columns of the new rows, then the updates and deletions. */
 interface Batch {
   readonly id: number;
+  /** Queues named for the first time: their rows go in before their messages'. */
+  readonly queues: Array<[id: number, name: string]>;
   readonly inserts: {
     readonly seqs: number[];
     readonly queues: number[];
@@ -217,6 +224,7 @@ export class SqliteQueueStore implements QueueStore {
   private readonly db: Database.Database;
   private readonly logger: Logger;
   private readonly queueRows = new Map<string, QueueRow>();
+  private nextQueueId = 1;
   /** Every message kept and not consumed, to its row. */
   /** Every message added in this run and not consumed, to its row (restored ones carry their own). */
   private readonly seqOf = new Map<OutboundMessage, number>();
@@ -226,6 +234,7 @@ export class SqliteQueueStore implements QueueStore {
   private closed = false;
 
   // The batch being gathered.
+  private newQueues: Array<[id: number, name: string]> = [];
   private readonly inserts = new Map<number, PendingInsert>();
   private deliveredSeqs: number[] = [];
   private consumedSeqs: number[] = [];
@@ -238,7 +247,6 @@ export class SqliteQueueStore implements QueueStore {
   private batchIds = 0;
   private writerClosed: (() => void) | undefined;
 
-  private readonly insertQueue: Database.Statement;
   private readonly moveMark: Database.Statement;
   private readonly setMeta: Database.Statement;
 
@@ -254,9 +262,19 @@ export class SqliteQueueStore implements QueueStore {
     // The writer thread holds the write lock while it commits: a write from here waits for it.
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
-    this.insertQueue = this.db.prepare('INSERT INTO queues (name, delivered_below) VALUES (?, ?)');
-    this.moveMark = this.db.prepare('UPDATE queues SET delivered_below = ? WHERE id = ?');
+    // The row may still be on its way in the writer's batch: the mark makes it if need be.
+    this.moveMark = this.db.prepare(
+      'INSERT INTO queues (id, name, delivered_below) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET delivered_below = excluded.delivered_below',
+    );
     this.setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    const rows = this.db.prepare('SELECT id, name, delivered_below FROM queues').raw().all() as Array<
+      [number, string, number]
+    >;
+    for (const [id, name, deliveredBelow] of rows) {
+      this.queueRows.set(name, { id, deliveredBelow });
+      this.nextQueueId = Math.max(this.nextQueueId, id + 1);
+      this.nextSeq = Math.max(this.nextSeq, deliveredBelow + 1);
+    }
   }
 
   /** Messages kept now, written or about to be. */
@@ -269,16 +287,7 @@ export class SqliteQueueStore implements QueueStore {
     this.restored = true;
     const clean = (this.db.prepare("SELECT value FROM meta WHERE key = 'clean'").pluck().get() ?? 1) === 1;
     const names = new Map<number, string>();
-    const rows = this.db.prepare('SELECT id, name, delivered_below FROM queues').raw().all() as [
-      number,
-      string,
-      number,
-    ][];
-    for (const [id, name, deliveredBelow] of rows) {
-      names.set(id, name);
-      this.queueRows.set(name, { id, deliveredBelow });
-      this.nextSeq = Math.max(this.nextSeq, deliveredBelow + 1);
-    }
+    for (const [name, row] of this.queueRows) names.set(row.id, name);
     // From here on a crash is an unclean stop.
     this.setMeta.run('clean', 0);
     const messages = this.db
@@ -347,7 +356,7 @@ export class SqliteQueueStore implements QueueStore {
     const queue = this.queueRow(message.destination);
     if (seq >= queue.deliveredBelow) {
       queue.deliveredBelow = this.nextSeq + MARK_AHEAD;
-      this.moveMark.run(queue.deliveredBelow, queue.id);
+      this.moveMark.run(queue.id, message.destination, queue.deliveredBelow);
     }
   }
 
@@ -414,10 +423,12 @@ export class SqliteQueueStore implements QueueStore {
     }
     const batch: Batch = {
       id: ++this.batchIds,
+      queues: this.newQueues,
       inserts,
       delivered: this.deliveredSeqs,
       consumed: this.consumedSeqs,
     };
+    this.newQueues = [];
     this.inserts.clear();
     this.deliveredSeqs = [];
     this.consumedSeqs = [];
@@ -452,7 +463,12 @@ export class SqliteQueueStore implements QueueStore {
 
   /** Nothing recorded waits to be handed to the writer. */
   private get isIdle(): boolean {
-    return this.inserts.size === 0 && this.deliveredSeqs.length === 0 && this.consumedSeqs.length === 0;
+    return (
+      this.newQueues.length === 0 &&
+      this.inserts.size === 0 &&
+      this.deliveredSeqs.length === 0 &&
+      this.consumedSeqs.length === 0
+    );
   }
 
   private startWriter(): Worker {
@@ -499,13 +515,14 @@ export class SqliteQueueStore implements QueueStore {
     this.scheduled = setImmediate(() => this.flush());
   }
 
-  /** The queue's row, made (and synced) the first time a name is used. */
+  /** The queue's row, made with the next batch the first time a name is used. */
   private queueRow(name: string): QueueRow {
     let row = this.queueRows.get(name);
     if (row === undefined) {
-      const id = Number(this.insertQueue.run(name, 0).lastInsertRowid);
-      row = { id, deliveredBelow: 0 };
+      row = { id: this.nextQueueId++, deliveredBelow: 0 };
       this.queueRows.set(name, row);
+      this.newQueues.push([row.id, name]);
+      this.schedule();
     }
     return row;
   }

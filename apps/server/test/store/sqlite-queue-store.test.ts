@@ -239,6 +239,31 @@ describe('the SQLite queue store', () => {
     expect(second.broker.stats().queueDepths).toEqual({ '/queue/bounded': 2 });
   });
 
+  it('forgets queues left empty at a restart, and keeps a name used again after it', async () => {
+    const first = start();
+    const producer = await connectClient(first.broker);
+    await sendReceipted(producer, '/queue/emptied', ['e1']);
+    await sendReceipted(producer, '/queue/kept', ['k1']);
+    const consumer = await connectClient(first.broker);
+    consumer.send('SUBSCRIBE', { id: '1', destination: '/queue/emptied', receipt: 'taken' });
+    await until(() => receiptIds(consumer).includes('taken'), 5_000, 'the SUBSCRIBE’s RECEIPT');
+    await first.store.close();
+
+    const second = start();
+    expect(second.broker.restored).toEqual({ messages: 1, queues: 1 });
+    const again = await connectClient(second.broker);
+    await sendReceipted(again, '/queue/emptied', ['e2']);
+    await sendReceipted(again, '/queue/new', ['n1']);
+
+    const third = start();
+    expect(third.broker.restored).toEqual({ messages: 3, queues: 3 });
+    expect(third.broker.stats().queueDepths).toEqual({
+      '/queue/kept': 1,
+      '/queue/emptied': 1,
+      '/queue/new': 1,
+    });
+  });
+
   it('cannot be combined with a cluster, whose queues are its own', () => {
     const store = new SqliteQueueStore({ dataDir });
     opened.push(store);
