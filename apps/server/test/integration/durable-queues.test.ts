@@ -103,7 +103,7 @@ it('keeps every receipted message through a SIGKILL, redelivers the unacknowledg
 
   await until(
     () => receipted.size >= RECEIPTED_BEFORE_KILL && ackedForSure.size >= 100 && unacked.size >= 100,
-    20_000,
+    40_000,
     'receipted SENDs and deliveries, ACKed and not',
   );
   await server.kill();
@@ -128,7 +128,7 @@ it('keeps every receipted message through a SIGKILL, redelivers the unacknowledg
   reader.subscribe(QUEUE, (message) => {
     drained.push({ body: message.body, redelivered: message.headers.redelivered === 'true' });
   });
-  await until(() => drained.length === restored.messages, 10_000, 'every restored message');
+  await until(() => drained.length === restored.messages, 30_000, 'every restored message');
   // Nothing more waits in the queue.
   const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
   expect(metrics).toContain(`stomp_queue_depth{queue="${QUEUE}"} 0`);
@@ -149,4 +149,4 @@ it('keeps every receipted message through a SIGKILL, redelivers the unacknowledg
   // everything handed out and not ACKed is.
   const handedOutAgain = drained.filter((message) => deliveredBefore.has(message.body));
   expect(handedOutAgain.every((message) => message.redelivered)).toBe(true);
-}, 60_000);
+}, 90_000);
