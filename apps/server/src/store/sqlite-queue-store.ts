@@ -225,7 +225,6 @@ export class SqliteQueueStore implements QueueStore {
   private readonly logger: Logger;
   private readonly queueRows = new Map<string, QueueRow>();
   private nextQueueId = 1;
-  /** Every message kept and not consumed, to its row. */
   /** Every message added in this run and not consumed, to its row (restored ones carry their own). */
   private readonly seqOf = new Map<OutboundMessage, number>();
   private restoredLeft = 0;
@@ -275,6 +274,8 @@ export class SqliteQueueStore implements QueueStore {
       this.nextQueueId = Math.max(this.nextQueueId, id + 1);
       this.nextSeq = Math.max(this.nextSeq, deliveredBelow + 1);
     }
+    const lastSeq = this.db.prepare('SELECT coalesce(max(seq), 0) FROM messages').pluck().get() as number;
+    this.nextSeq = Math.max(this.nextSeq, lastSeq + 1);
   }
 
   /** Messages kept now, written or about to be. */
@@ -319,7 +320,6 @@ export class SqliteQueueStore implements QueueStore {
         seq,
       );
       this.restoredLeft++;
-      this.nextSeq = Math.max(this.nextSeq, seq + 1);
       const mayHaveGoneOut = !clean && seq < this.queueRows.get(name)!.deliveredBelow;
       keep(name, message, deliveries > 0 || mayHaveGoneOut);
       used.add(queueId);
