@@ -7,10 +7,13 @@ FROM node:20-bookworm-slim AS build
 # better-sqlite3 compiles SQLite where no prebuilt binary downloads.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
-RUN npm install -g pnpm@10
 WORKDIR /repo
+# pnpm exactly as package.json's `packageManager` pins it (npm installs it: corepack's signature
+# check fails against some registry mirrors).
+COPY package.json ./
+RUN npm install -g "$(node -p "require('./package.json').packageManager.split('+')[0]")" && pnpm --version
 # Manifests first, so the dependency layer is reused until a manifest changes.
-COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY apps/server/package.json apps/server/
 COPY apps/ticker/package.json apps/ticker/
 COPY apps/game/package.json apps/game/
@@ -21,7 +24,9 @@ COPY packages/game-sim/package.json packages/game-sim/
 RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm build
-# The server with its production dependencies only (workspace packages are bundled into dist/).
+# What runs, and nothing else: the server's bundle (dist/, its package.json `files`; the workspace
+# packages are bundled in, so they are dev dependencies) with its production dependencies only,
+# the built pages, and the lessons.
 RUN pnpm deploy --filter @stomping-ground/server --prod --legacy /deploy/apps/server \
   && cp -r apps/ticker/dist /deploy/apps/ticker-dist \
   && cp -r apps/game/dist /deploy/apps/game-dist \

@@ -29,7 +29,7 @@ const schema = {
     STOMP_MAX_FRAME_BYTES: { type: 'integer', minimum: 1024, maximum: 256 * MiB, default: 16 * MiB },
     STOMP_PRELOGIN_MAX_FRAME_BYTES: { type: 'integer', minimum: 256, maximum: 16 * MiB, default: 64 * 1024 },
     STOMP_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10_000 },
-    STOMP_HEARTBEAT: { type: 'string', pattern: '^[0-9]+,[0-9]+$', default: '10000,10000' },
+    STOMP_HEARTBEAT: { type: 'string', pattern: '^[0-9]+,[0-9]+$', default: '1000,1000' },
     STOMP_USERS: {
       type: 'string',
       pattern: '^([^:,]+:[^,]*(,[^:,]+:[^,]*)*)?$',
@@ -44,6 +44,11 @@ const schema = {
       default: 'info',
     },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10_000 },
+    SERVE_SOURCE_MAPS: { type: 'boolean', default: false },
+    // Where `pnpm dev` runs the pages' dev servers (`dev-ports.ts`), whose origins development allows.
+    GAME_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5173 },
+    TICKER_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5174 },
+    LANDING_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5175 },
     MARKET_ENABLED: { type: 'boolean', default: true },
     MARKET_UPDATES_PER_SECOND: { type: 'integer', minimum: 0, maximum: 10_000, default: 80 },
     GAME_ENABLED: { type: 'boolean', default: true },
@@ -57,6 +62,9 @@ const schema = {
     DATA_DIR: { type: 'string', minLength: 1, default: 'data' },
   },
 } as const;
+
+/** Every environment variable the server reads (`turbo.json` must pass each through to `dev` and `e2e`). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.properties);
 
 interface RawEnv {
   PORT: number;
@@ -83,6 +91,10 @@ interface RawEnv {
   IDENTITY_SECRET: string;
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_MS: number;
+  SERVE_SOURCE_MAPS: boolean;
+  GAME_DEV_PORT: number;
+  TICKER_DEV_PORT: number;
+  LANDING_DEV_PORT: number;
   MARKET_ENABLED: boolean;
   MARKET_UPDATES_PER_SECOND: number;
   GAME_ENABLED: boolean;
@@ -145,6 +157,8 @@ export interface ServerConfig {
   };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** Whether the built pages' source maps (`*.map`) are served; off by default, so production does not publish them. */
+  readonly serveSourceMaps: boolean;
   /** The market service: off, or on with this much simulated activity (0: users' orders only). */
   readonly market: { readonly enabled: boolean; readonly updatesPerSecond: number };
   /** The game service: off, or on with rooms of this many people, bots up to `minPlayers`, seats held `resumeGraceMs`. */
@@ -171,15 +185,13 @@ export interface ServerConfig {
   readonly dataDir: string;
 }
 
-/** The dev servers' origins (the game, the ticker, the landing page), allowed when `NODE_ENV=development` (`pnpm dev`). */
-export const DEV_ORIGINS: readonly string[] = [
-  'http://localhost:5173',
-  'http://127.0.0.1:5173',
-  'http://localhost:5174',
-  'http://127.0.0.1:5174',
-  'http://localhost:5175',
-  'http://127.0.0.1:5175',
-];
+/** The dev servers' origins on these ports (the game, the ticker, the landing page). */
+export function devOrigins(ports: readonly number[]): string[] {
+  return ports.flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+}
+
+/** The dev servers' origins at their default ports, allowed when `NODE_ENV=development` (`pnpm dev`). */
+export const DEV_ORIGINS: readonly string[] = devOrigins([5173, 5174, 5175]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -204,7 +216,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? publicOrigins
       : [`http://localhost:${raw.PORT}`, `http://127.0.0.1:${raw.PORT}`]),
     ...originList('ALLOWED_ORIGINS', raw.ALLOWED_ORIGINS),
-    ...(raw.NODE_ENV === 'development' ? DEV_ORIGINS : []),
+    ...(raw.NODE_ENV === 'development'
+      ? devOrigins([raw.GAME_DEV_PORT, raw.TICKER_DEV_PORT, raw.LANDING_DEV_PORT])
+      : []),
   ];
   return {
     port: raw.PORT,
@@ -232,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     logLevel: raw.LOG_LEVEL,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    serveSourceMaps: raw.SERVE_SOURCE_MAPS,
     market: { enabled: raw.MARKET_ENABLED, updatesPerSecond: raw.MARKET_UPDATES_PER_SECOND },
     game: {
       enabled: raw.GAME_ENABLED,

@@ -21,7 +21,7 @@ describe('loadConfig', () => {
       maxFrameBytes: 16 * 1024 * 1024,
       preLoginMaxFrameBytes: 64 * 1024,
       connectTimeoutMs: 10_000,
-      heartBeat: { canSend: 10_000, wantsToReceive: 10_000 },
+      heartBeat: { canSend: 1000, wantsToReceive: 1000 },
       users: { guest: 'guest', alice: 'alice', bob: 'bob' },
       identities: { guests: true, secret: undefined, maxClaims: 100_000 },
       market: { enabled: true, updatesPerSecond: 80 },
@@ -69,6 +69,10 @@ describe('loadConfig', () => {
     const dev = loadConfig({ NODE_ENV: 'development' });
     expect(dev.allowedOrigins).toEqual(['http://localhost:8080', 'http://127.0.0.1:8080', ...DEV_ORIGINS]);
     for (const origin of DEV_ORIGINS) expect(loadConfig({}).allowedOrigins).not.toContain(origin);
+    // Dev servers moved (LANDING_DEV_PORT and the others, as `pnpm dev` reads them): their origins move too.
+    const moved = loadConfig({ NODE_ENV: 'development', LANDING_DEV_PORT: '15175' });
+    expect(moved.allowedOrigins).toContain('http://localhost:15175');
+    expect(moved.allowedOrigins).not.toContain('http://localhost:5175');
   });
 
   it('reads the connection limits and whose X-Forwarded-For to believe', () => {

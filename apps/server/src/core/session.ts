@@ -1160,7 +1160,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
 function required(frame: Frame, name: string): string {
   const value = getHeader(frame.headers, name);
   if (value === undefined) {
-    throw new BrokerError(BrokerErrorCode.MISSING_HEADER, `${frame.command} needs a ${name} header`);
+    throw new BrokerError(BrokerErrorCode.MISSING_HEADER, `${frame.command} needs the ${name} header`);
   }
   return value;
 }
