@@ -9,13 +9,22 @@
  * DevTools protocol), the only way to do so without code in the server.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir, readFile, readlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import type { Settings } from './settings';
 
 const serverMain = fileURLToPath(new URL('../../../src/main.ts', import.meta.url));
 const LOG_LINES_KEPT = 30;
+
+function temporaryDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'soak-data-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 const METRICS_TIMEOUT_MS = 2_000;
 
 export interface Crash {
@@ -60,6 +69,9 @@ export class ServerUnderTest {
     private readonly settings: Settings,
   ) {}
 
+  /** Removed when the process exits, so queues from one soak never reach the next. */
+  private readonly dataDir = temporaryDataDir();
+
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -92,6 +104,8 @@ export class ServerUnderTest {
         STOMP_TCP_PORT: String(this.tcpPort),
         STOMP_TCP_HOST: this.host,
         REDIS_URL: '',
+        // The production default, durable queues on disk, in a folder of this run's own.
+        DATA_DIR: this.dataDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
