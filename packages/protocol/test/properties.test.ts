@@ -35,8 +35,9 @@ function headerUnit(exclude: readonly string[]): fc.Arbitrary<string> {
  */
 function headersFor(version: StompVersion, command: Command): fc.Arbitrary<Header[]> {
   const raw = !escapesHeaders(version, command);
-  const nameExclude = raw ? ['\r', '\n', ':'] : version === '1.1' ? ['\r'] : [];
-  const valueExclude = raw ? ['\r', '\n'] : version === '1.1' ? ['\r'] : [];
+  // NUL never travels in a header: the encoder refuses it and the decoder stops at it.
+  const nameExclude = raw ? ['\0', '\r', '\n', ':'] : version === '1.1' ? ['\0', '\r'] : ['\0'];
+  const valueExclude = raw ? ['\0', '\r', '\n'] : version === '1.1' ? ['\0', '\r'] : ['\0'];
   const name = fc
     .string({ unit: headerUnit(nameExclude), minLength: 1, maxLength: 10 })
     .filter((text) => text !== 'content-length');
