@@ -41,10 +41,8 @@ interface ErrorCase {
 const cases: readonly ErrorCase[] = [
   {
     title: 'an unknown command',
-    // Fails on both transports: the ERROR has the right code and close, but no receipt-id. The
-    // decoder rejects the command line before it reads the headers, so the `receipt` of this frame
-    // is never known; every other codec fault (a bad escape, a bad content-length) keeps it.
-    // STOMP 1.2, "ERROR": the server should set receipt-id to the receipt of the frame at fault.
+    // The decoder still reads the headers of a frame whose command it does not know, so the ERROR
+    // carries its receipt (STOMP 1.2, "ERROR": receipt-id is the receipt of the frame at fault).
     fault: 'FLY\nreceipt:r-unknown\n\n\0',
     code: StompErrorCode.UNKNOWN_COMMAND,
     close: CloseCode.PROTOCOL_ERROR,
