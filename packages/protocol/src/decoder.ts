@@ -284,13 +284,11 @@ export class FrameDecoder {
       let lf = scan;
       while (lf < stop && bytes[lf] !== LF) lf++;
       if (lf === stop) {
-        if (stop < length)
-          throw this.headFault(lineTooLong(maxHeaderLineBytes), bytes, frameStart, lineStart);
+        if (stop < length) throw this.overLongLine(bytes, frameStart, lineStart);
         break;
       }
       const lineEnd = lf > lineStart && bytes[lf - 1] === CR ? lf - 1 : lf;
-      if (lineEnd - lineStart > maxHeaderLineBytes)
-        throw this.headFault(lineTooLong(maxHeaderLineBytes), bytes, frameStart, lineStart);
+      if (lineEnd - lineStart > maxHeaderLineBytes) throw this.overLongLine(bytes, frameStart, lineStart);
       if (lf + 1 - frameStart > maxFrameBytes)
         throw this.headFault(frameTooLarge(maxFrameBytes), bytes, frameStart, lineStart);
       if (lineEnd === lineStart) return this.finishHead(bytes, frameStart, lineStart, lf + 1);
@@ -310,8 +308,7 @@ export class FrameDecoder {
     // The head goes on in a later chunk. A last byte CR may be the start of the line's EOL.
     const end = bytes.length;
     const partialLine = end - lineStart - (bytes[end - 1] === CR ? 1 : 0);
-    if (partialLine > maxHeaderLineBytes)
-      throw this.headFault(lineTooLong(maxHeaderLineBytes), bytes, frameStart, lineStart);
+    if (partialLine > maxHeaderLineBytes) throw this.overLongLine(bytes, frameStart, lineStart);
     if (end - frameStart > maxFrameBytes)
       throw this.headFault(frameTooLarge(maxFrameBytes), bytes, frameStart, lineStart);
     this.headScanFrom = end - frameStart;
@@ -467,9 +464,14 @@ export class FrameDecoder {
     const nul = bytes.indexOf(NUL, pos);
     const end = nul === -1 ? bytes.length : nul;
     const bodyBytes = this.bodyBytes + (end - pos);
-    if (bodyBytes > this.limits.maxBodyBytes) throw this.bodyTooLarge();
-    if (this.headBytes + bodyBytes + (nul === -1 ? 0 : 1) > this.limits.maxFrameBytes) {
-      throw this.frameTooLargeWithReceipt();
+    const { maxBodyBytes, maxFrameBytes } = this.limits;
+    const bodyOver = bodyBytes > maxBodyBytes;
+    const frameOver = this.headBytes + bodyBytes + (nul === -1 ? 0 : 1) > maxFrameBytes;
+    if (bodyOver || frameOver) {
+      // Both may break in this chunk: report the one a byte-by-byte reader would have met first, so
+      // the code does not depend on the chunking (the body limit on a tie, as it is checked first).
+      const bodyFirst = bodyOver && (!frameOver || this.headBytes + maxBodyBytes < maxFrameBytes + 1);
+      throw bodyFirst ? this.bodyTooLarge() : this.frameTooLargeWithReceipt();
     }
     if (nul === -1) {
       // The body goes on in a later chunk: copy this piece (a view would pin the whole chunk, and a
@@ -514,6 +516,22 @@ export class FrameDecoder {
     this.state = State.IDLE;
     this.headers = NO_HEADERS;
     this.handlers.onFrame(frame);
+  }
+
+  /**
+   * The fault for a line found too long. The frame limit may have been crossed first, earlier in the
+   * same line: the fault is whichever limit a byte-by-byte reader would have seen break first, so the
+   * code is the same however the bytes are chunked. A line is too long at its byte `maxHeaderLineBytes`
+   * + 1, or one byte later if that byte is a CR (it may start the line's CRLF).
+   */
+  private overLongLine(bytes: Uint8Array, frameStart: number, lineStart: number): StompError {
+    const { maxHeaderLineBytes, maxFrameBytes } = this.limits;
+    const lineBreaksAt =
+      lineStart + maxHeaderLineBytes + (bytes[lineStart + maxHeaderLineBytes] === CR ? 2 : 1);
+    const frameBreaksAt = frameStart + maxFrameBytes + 1;
+    const error =
+      frameBreaksAt < lineBreaksAt ? frameTooLarge(maxFrameBytes) : lineTooLong(maxHeaderLineBytes);
+    return this.headFault(error, bytes, frameStart, lineStart);
   }
 
   /**
