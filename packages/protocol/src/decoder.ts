@@ -28,8 +28,8 @@ const LF = 0x0a;
 const CR = 0x0d;
 const NUL = 0x00;
 const EMPTY = new Uint8Array(0);
-/** The first allocation for a body that spans chunks; it doubles from there. */
-const MIN_BODY_BUFFER = 256;
+/** The first allocation for a body that spans chunks (never past the limit): most fit in it. It doubles from there. */
+const MIN_BODY_BUFFER = 4096;
 
 export interface DecoderLimits {
   /** Command, headers, body and the NUL together. */
