@@ -145,8 +145,8 @@ export class FrameDecoder {
   /**
    * The bytes this decoder holds for the frame in progress: the part of a head, or of a body, that
    * spans chunks (buffer capacities, not just the bytes filled). However the input is chunked it stays
-   * within the frame limits that apply (`maxFrameBytes`, and `maxBodyBytes` for a body) plus a small
-   * constant; between frames it is 0.
+   * within `maxFrameBytes` plus one byte (the byte that shows a head breaks a limit); between frames,
+   * and once failed, it is 0.
    */
   get bufferedBytes(): number {
     return (this.partialHead?.capacity ?? 0) + (this.bodyBuffer?.length ?? 0) + this.fixedBody.length;
@@ -392,11 +392,11 @@ export class FrameDecoder {
           continue;
         }
       }
-      // STOMP 1.2: header-name = 1*<any OCTET except CR or LF or ":">. A colon inside the value is
-      // read as part of it (the first colon separates), as every broker does.
-      // The NUL octet ends a frame (STOMP 1.2, "Augmented BNF": frame = ... *OCTET NULL), so a header
-      // holding one would let a peer that splits the stream on NUL read a forged frame. No escape
-      // stands for it, so it is refused raw in every version and command, CONNECT's login included.
+      // NUL in a header is refused. STOMP 1.2, "Augmented BNF": header-value = *<any OCTET except CR
+      // or LF or ":"> does not name it, but NUL is the octet that ends a frame (frame = command EOL
+      // *( header EOL ) EOL *OCTET NULL *( EOL )), and a header holding one lets a peer that splits
+      // the stream on NUL read a forged frame. No escape stands for it ("Value Encoding"), so the raw
+      // octet is refused in every version and command, CONNECT's login included.
       if (hasNul) {
         const nul = text.indexOf('\0', lineStart);
         if (nul !== -1 && nul < lineEnd) {
@@ -405,6 +405,8 @@ export class FrameDecoder {
           continue;
         }
       }
+      // STOMP 1.2: header-name = 1*<any OCTET except CR or LF or ":">. A colon inside the value is
+      // read as part of it (the first colon separates), as every broker does.
       const colon = text.indexOf(':', lineStart);
       if (colon <= lineStart || colon > lineEnd) {
         fault ??= new StompError(
