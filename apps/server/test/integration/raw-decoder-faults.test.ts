@@ -3,9 +3,11 @@
  * against the real server: each is answered with an ERROR carrying the `receipt-id` of the frame
  * whenever its `receipt` line came before the fault (STOMP 1.2, "ERROR"), then the close. A NUL in
  * a header is refused, never forwarded, and a login holding one is refused before it logs in.
+ * What the decoders hold for frames still arriving is reported in /metrics.
  */
 import { StompErrorCode } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
+import { BrokerErrorCode } from '../../src/core/errors';
 import { CloseCode } from '../../src/core/transport';
 import {
   expectSessionError,
@@ -14,6 +16,7 @@ import {
   subscribe,
   TRANSPORTS,
   text,
+  until,
   useServerAndProbes,
 } from '../support/raw';
 
@@ -27,7 +30,7 @@ const MAX_FRAME_BYTES = 16 * 1024;
 const MAX_HEADERS = 64;
 const MAX_HEADER_LINE_BYTES = 8 * 1024;
 
-const { pool, unique } = useServerAndProbes({
+const { server, pool, unique } = useServerAndProbes({
   maxFrameBytes: MAX_FRAME_BYTES,
   preLoginMaxFrameBytes: MAX_FRAME_BYTES,
 });
@@ -133,6 +136,24 @@ describe.each(TRANSPORTS)('over raw %s', (kind) => {
       close: fault.close,
       receiptId: fault.receiptId,
     });
+  });
+
+  it('reports in /metrics what it holds for a body sent one byte at a time before login, within the limit, and nothing once it ends', async () => {
+    const metric = async () => {
+      const text = await (await fetch(`${server().httpUrl}/metrics`)).text();
+      return Number(/^stomp_input_buffered_bytes (\d+)/m.exec(text)?.[1]);
+    };
+    const probe = await pool.probe(kind);
+    probe.sendRaw('SEND\ndestination:/queue/a\n\n');
+    for (let i = 0; i < 5000; i++) probe.sendRaw('x');
+    await until(async () => (await metric()) >= 5000);
+    expect(await metric()).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+    probe.sendRaw('\0');
+    await expectSessionError(probe, kind, {
+      code: BrokerErrorCode.NOT_CONNECTED,
+      close: CloseCode.PROTOCOL_ERROR,
+    });
+    await until(async () => (await metric()) === 0);
   });
 
   it('refuses a login holding a NUL before logging in', async () => {
