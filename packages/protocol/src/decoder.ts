@@ -737,7 +737,8 @@ class ByteAccumulator {
  */
 function grow(buffer: Uint8Array | undefined, used: number, needed: number, bound: number): Uint8Array {
   if (buffer !== undefined && needed <= buffer.length) return buffer;
-  const doubled = Math.max(MIN_BODY_BUFFER, (buffer?.length ?? 0) * 2);
+  // Twice what is held or needed now, so a body's first piece sets a size most bodies then fit in.
+  const doubled = Math.max(MIN_BODY_BUFFER, (buffer?.length ?? 0) * 2, needed * 2);
   const grown = new Uint8Array(Math.max(needed, Math.min(bound, doubled)));
   if (buffer !== undefined && used > 0) grown.set(buffer.subarray(0, used));
   return grown;
