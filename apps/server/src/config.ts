@@ -28,18 +28,26 @@ const schema = {
     STOMP_MAX_FRAME_BYTES: { type: 'integer', minimum: 1024, maximum: 256 * MiB, default: 16 * MiB },
     STOMP_PRELOGIN_MAX_FRAME_BYTES: { type: 'integer', minimum: 256, maximum: 16 * MiB, default: 64 * 1024 },
     STOMP_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10_000 },
-    STOMP_HEARTBEAT: { type: 'string', pattern: '^[0-9]+,[0-9]+$', default: '10000,10000' },
+    STOMP_HEARTBEAT: { type: 'string', pattern: '^[0-9]+,[0-9]+$', default: '1000,1000' },
     STOMP_USERS: {
       type: 'string',
       pattern: '^([^:,]+:[^,]*(,[^:,]+:[^,]*)*)?$',
       default: 'guest:guest,alice:alice,bob:bob',
     },
+    STOMP_GUESTS: { type: 'string', enum: ['on', 'off'], default: 'on' },
+    STOMP_MAX_CLAIMED_NAMES: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 100_000 },
+    IDENTITY_SECRET: { type: 'string', pattern: '^(.{32,})?$', default: '' },
     LOG_LEVEL: {
       type: 'string',
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
       default: 'info',
     },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10_000 },
+    SERVE_SOURCE_MAPS: { type: 'boolean', default: false },
+    // Where `pnpm dev` runs the pages' dev servers (`dev-ports.ts`), whose origins development allows.
+    GAME_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5173 },
+    TICKER_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5174 },
+    LANDING_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5175 },
     MARKET_ENABLED: { type: 'boolean', default: true },
     MARKET_UPDATES_PER_SECOND: { type: 'integer', minimum: 0, maximum: 10_000, default: 80 },
     GAME_ENABLED: { type: 'boolean', default: true },
@@ -52,6 +60,9 @@ const schema = {
     CLUSTER_NODE_ID: { type: 'string', pattern: '^[A-Za-z0-9_.-]*$', maxLength: 128, default: '' },
   },
 } as const;
+
+/** Every environment variable the server reads (`turbo.json` must pass each through to `dev` and `e2e`). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.properties);
 
 interface RawEnv {
   PORT: number;
@@ -73,8 +84,15 @@ interface RawEnv {
   STOMP_CONNECT_TIMEOUT_MS: number;
   STOMP_HEARTBEAT: string;
   STOMP_USERS: string;
+  STOMP_GUESTS: 'on' | 'off';
+  STOMP_MAX_CLAIMED_NAMES: number;
+  IDENTITY_SECRET: string;
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_MS: number;
+  SERVE_SOURCE_MAPS: boolean;
+  GAME_DEV_PORT: number;
+  TICKER_DEV_PORT: number;
+  LANDING_DEV_PORT: number;
   MARKET_ENABLED: boolean;
   MARKET_UPDATES_PER_SECOND: number;
   GAME_ENABLED: boolean;
@@ -121,10 +139,23 @@ export interface ServerConfig {
   readonly connectTimeoutMs: number;
   /** What the server offers in CONNECTED: the smallest interval it sends at, and the one it wants. */
   readonly heartBeat: HeartBeat;
-  /** Demo users: login → passcode. */
+  /** Fixed accounts: login → passcode. */
   readonly users: Readonly<Record<string, string>>;
+  /**
+   * Who else may log in. `guests`: minted guest names and claimed names (`STOMP_GUESTS`); off, only
+   * `users` log in. `secret`: the key guest passcodes are signed with (`IDENTITY_SECRET`); when
+   * undefined, one is made up at start-up (in a cluster, shared through Redis). `maxClaims`: names
+   * that may be claimed, at most (`STOMP_MAX_CLAIMED_NAMES`).
+   */
+  readonly identities: {
+    readonly guests: boolean;
+    readonly secret: string | undefined;
+    readonly maxClaims: number;
+  };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** Whether the built pages' source maps (`*.map`) are served; off by default, so production does not publish them. */
+  readonly serveSourceMaps: boolean;
   /** The market service: off, or on with this much simulated activity (0: users' orders only). */
   readonly market: { readonly enabled: boolean; readonly updatesPerSecond: number };
   /** The game service: off, or on with rooms of this many people, bots up to `minPlayers`, seats held `resumeGraceMs`. */
@@ -146,15 +177,13 @@ export interface ServerConfig {
   } | null;
 }
 
-/** The dev servers' origins (the game, the ticker, the landing page), allowed when `NODE_ENV=development` (`pnpm dev`). */
-export const DEV_ORIGINS: readonly string[] = [
-  'http://localhost:5173',
-  'http://127.0.0.1:5173',
-  'http://localhost:5174',
-  'http://127.0.0.1:5174',
-  'http://localhost:5175',
-  'http://127.0.0.1:5175',
-];
+/** The dev servers' origins on these ports (the game, the ticker, the landing page). */
+export function devOrigins(ports: readonly number[]): string[] {
+  return ports.flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+}
+
+/** The dev servers' origins at their default ports, allowed when `NODE_ENV=development` (`pnpm dev`). */
+export const DEV_ORIGINS: readonly string[] = devOrigins([5173, 5174, 5175]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -179,7 +208,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? publicOrigins
       : [`http://localhost:${raw.PORT}`, `http://127.0.0.1:${raw.PORT}`]),
     ...originList('ALLOWED_ORIGINS', raw.ALLOWED_ORIGINS),
-    ...(raw.NODE_ENV === 'development' ? DEV_ORIGINS : []),
+    ...(raw.NODE_ENV === 'development'
+      ? devOrigins([raw.GAME_DEV_PORT, raw.TICKER_DEV_PORT, raw.LANDING_DEV_PORT])
+      : []),
   ];
   return {
     port: raw.PORT,
@@ -200,8 +231,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectTimeoutMs: raw.STOMP_CONNECT_TIMEOUT_MS,
     heartBeat: parseHeartBeat(raw.STOMP_HEARTBEAT),
     users: parseUsers(raw.STOMP_USERS),
+    identities: {
+      guests: raw.STOMP_GUESTS === 'on',
+      secret: raw.IDENTITY_SECRET === '' ? undefined : raw.IDENTITY_SECRET,
+      maxClaims: raw.STOMP_MAX_CLAIMED_NAMES,
+    },
     logLevel: raw.LOG_LEVEL,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    serveSourceMaps: raw.SERVE_SOURCE_MAPS,
     market: { enabled: raw.MARKET_ENABLED, updatesPerSecond: raw.MARKET_UPDATES_PER_SECOND },
     game: {
       enabled: raw.GAME_ENABLED,

@@ -20,10 +20,21 @@ describe('loadConfig', () => {
       maxFrameBytes: 16 * 1024 * 1024,
       preLoginMaxFrameBytes: 64 * 1024,
       connectTimeoutMs: 10_000,
-      heartBeat: { canSend: 10_000, wantsToReceive: 10_000 },
+      heartBeat: { canSend: 1000, wantsToReceive: 1000 },
       users: { guest: 'guest', alice: 'alice', bob: 'bob' },
+      identities: { guests: true, secret: undefined, maxClaims: 100_000 },
       market: { enabled: true, updatesPerSecond: 80 },
     });
+  });
+
+  it('reads the identity settings: guests off, a shared secret, the claim limit', () => {
+    const secret = 'a-secret-shared-by-every-node-0123456789';
+    const config = loadConfig({
+      STOMP_GUESTS: 'off',
+      IDENTITY_SECRET: secret,
+      STOMP_MAX_CLAIMED_NAMES: '10',
+    });
+    expect(config.identities).toEqual({ guests: false, secret, maxClaims: 10 });
   });
 
   it('reads and converts every variable', () => {
@@ -57,6 +68,10 @@ describe('loadConfig', () => {
     const dev = loadConfig({ NODE_ENV: 'development' });
     expect(dev.allowedOrigins).toEqual(['http://localhost:8080', 'http://127.0.0.1:8080', ...DEV_ORIGINS]);
     for (const origin of DEV_ORIGINS) expect(loadConfig({}).allowedOrigins).not.toContain(origin);
+    // Dev servers moved (LANDING_DEV_PORT and the others, as `pnpm dev` reads them): their origins move too.
+    const moved = loadConfig({ NODE_ENV: 'development', LANDING_DEV_PORT: '15175' });
+    expect(moved.allowedOrigins).toContain('http://localhost:15175');
+    expect(moved.allowedOrigins).not.toContain('http://localhost:5175');
   });
 
   it('reads the connection limits and whose X-Forwarded-For to believe', () => {
@@ -97,6 +112,10 @@ describe('loadConfig', () => {
     ['REDIS_PREFIX', 'a prefix'],
     ['REDIS_PREFIX', ''],
     ['CLUSTER_NODE_ID', 'node:1'],
+    ['STOMP_GUESTS', 'false'],
+    ['STOMP_GUESTS', 'maybe'],
+    ['IDENTITY_SECRET', 'too-short'],
+    ['STOMP_MAX_CLAIMED_NAMES', '-1'],
     ['CLUSTER_NODE_ID', 'n'.repeat(129)],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

@@ -352,7 +352,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
       return;
     }
     try {
-      this.becomeConnected(result.login, clientHeartBeat);
+      this.becomeConnected(result.login, clientHeartBeat, result.headers ?? []);
     } catch (error) {
       this.fail(error);
       return;
@@ -365,7 +365,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
     }
   }
 
-  private becomeConnected(login: string, clientHeartBeat: HeartBeat): void {
+  private becomeConnected(login: string, clientHeartBeat: HeartBeat, extraHeaders: readonly Header[]): void {
     const { heartBeat } = this.options;
     const negotiated = negotiateHeartBeat(heartBeat, clientHeartBeat);
     this.sendEvery = negotiated.sendEvery;
@@ -393,7 +393,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
       ['session', this.id],
     ];
     if (this.version !== '1.0') headers.push(['heart-beat', formatHeartBeat(heartBeat)]);
-    headers.push(['user-name', login]);
+    headers.push(['user-name', login], ...extraHeaders);
     this.writeFrame('CONNECTED', headers);
 
     this.host.totals.sessionsOpened++;
@@ -1161,7 +1161,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
 function required(frame: Frame, name: string): string {
   const value = getHeader(frame.headers, name);
   if (value === undefined) {
-    throw new BrokerError(BrokerErrorCode.MISSING_HEADER, `${frame.command} needs a ${name} header`);
+    throw new BrokerError(BrokerErrorCode.MISSING_HEADER, `${frame.command} needs the ${name} header`);
   }
   return value;
 }
