@@ -238,8 +238,8 @@ function mib(bytes: number): string {
 
 /**
  * The heap that decoders hold for bodies sent one byte per push, each just under the pre-login
- * limit: the attack that cost a server 107–127 bytes of heap per body byte when the decoder kept a view per piece. Several decoders,
- * so that what they hold stands well above the heap's noise.
+ * limit: the attack that cost a server 107–127 bytes of heap per body byte when the decoder kept a
+ * view per piece. Several decoders, so that what they hold stands well above the heap's noise.
  */
 function heldPerBodyByte(): string {
   if (globalThis.gc === undefined) return 'heap per body byte: run with --expose-gc to measure';
