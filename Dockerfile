@@ -4,6 +4,9 @@
 #   docker run -p 8080:8080 -p 61613:61613 stomping-ground
 
 FROM node:20-bookworm-slim AS build
+# better-sqlite3 compiles SQLite where no prebuilt binary downloads.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /repo
 # pnpm exactly as package.json's `packageManager` pins it (npm installs it: corepack's signature
 # check fails against some registry mirrors).
@@ -31,7 +34,10 @@ RUN pnpm deploy --filter @stomping-ground/server --prod --legacy /deploy/apps/se
   && cp -r docs /deploy/docs
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=8080 STOMP_TCP_PORT=61613
+ENV NODE_ENV=production PORT=8080 STOMP_TCP_PORT=61613 DATA_DIR=/var/lib/stomping-ground
+# The queues' SQLite file: keep it on a volume.
+RUN mkdir -p /var/lib/stomping-ground && chown node:node /var/lib/stomping-ground
+VOLUME /var/lib/stomping-ground
 WORKDIR /app
 # The server finds the pages beside it, as in the repository: apps/<page>/dist.
 COPY --from=build --chown=node:node /deploy/apps/server apps/server

@@ -3,6 +3,7 @@
  * JSON-schema validator for environment variables). A bad value stops the server with a message
  * that names the variable, rather than surfacing later as odd behaviour.
  */
+import { resolve } from 'node:path';
 import { type HeartBeat, parseHeartBeat } from '@stomping-ground/protocol';
 import { envSchema } from 'env-schema';
 
@@ -58,6 +59,7 @@ const schema = {
     REDIS_URL: { type: 'string', pattern: '^(rediss?://.*)?$', default: '' },
     REDIS_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', default: 'sg' },
     CLUSTER_NODE_ID: { type: 'string', pattern: '^[A-Za-z0-9_.-]*$', maxLength: 128, default: '' },
+    DATA_DIR: { type: 'string', minLength: 1, default: 'data' },
   },
 } as const;
 
@@ -103,6 +105,7 @@ interface RawEnv {
   REDIS_URL: string;
   REDIS_PREFIX: string;
   CLUSTER_NODE_ID: string;
+  DATA_DIR: string;
 }
 
 export interface ServerConfig {
@@ -175,6 +178,11 @@ export interface ServerConfig {
     readonly prefix: string;
     readonly nodeId: string | undefined;
   } | null;
+  /**
+   * Where a node on its own keeps its queues (`queues.sqlite` in it): an absolute path, or
+   * `:memory:` to keep them in memory only (a restart loses them). Unused in cluster mode.
+   */
+  readonly dataDir: string;
 }
 
 /** The dev servers' origins on these ports (the game, the ticker, the landing page). */
@@ -251,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       raw.REDIS_URL === ''
         ? null
         : { redisUrl: raw.REDIS_URL, prefix: raw.REDIS_PREFIX, nodeId: raw.CLUSTER_NODE_ID || undefined },
+    dataDir: raw.DATA_DIR === ':memory:' ? ':memory:' : resolve(raw.DATA_DIR),
   };
 }
 

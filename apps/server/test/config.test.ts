@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_ORIGINS, loadConfig } from '../src/config';
 
@@ -133,6 +134,13 @@ describe('loadConfig', () => {
       loadConfig({ REDIS_URL: 'rediss://cache.example:6380', REDIS_PREFIX: 'prod', CLUSTER_NODE_ID: 'web-1' })
         .cluster,
     ).toEqual({ redisUrl: 'rediss://cache.example:6380', prefix: 'prod', nodeId: 'web-1' });
+  });
+
+  it('keeps queues under ./data by default, in an absolute directory, or in memory with :memory:', () => {
+    expect(loadConfig({}).dataDir).toBe(resolve('data'));
+    expect(loadConfig({ DATA_DIR: '/var/lib/stomping-ground' }).dataDir).toBe('/var/lib/stomping-ground');
+    expect(loadConfig({ DATA_DIR: ':memory:' }).dataDir).toBe(':memory:');
+    expect(() => loadConfig({ DATA_DIR: '' })).toThrow('DATA_DIR');
   });
 
   it('refuses a pre-login frame limit above the frame limit', () => {

@@ -8,6 +8,7 @@ import type { ClusterLink } from './cluster-link';
 import { DEFAULT_DESTINATION_RULES, type DestinationRule, SlowConsumerPolicy } from './destinations';
 import { type Logger, silentLogger } from './logger';
 import { type BrokerObserver, silentObserver } from './observer';
+import { memoryQueueStore, type QueueStore } from './queue-store';
 
 /**
  * Bounds on what one client can make the broker hold. STOMP 1.2, "Size Limits", lets a server
@@ -93,6 +94,12 @@ export interface BrokerOptions {
   readonly clock?: Clock;
   /** Several brokers acting as one (see `ClusterLink`). Default: none, this broker is on its own. */
   readonly cluster?: ClusterLink | undefined;
+  /**
+   * Where a broker on its own keeps its queues' messages (see `QueueStore`); the broker restores
+   * them when it is created. Default: `memoryQueueStore`, nothing outlives the process. Not with
+   * `cluster`, whose queues are the cluster's.
+   */
+  readonly queueStore?: QueueStore | undefined;
 }
 
 export interface ResolvedOptions {
@@ -111,6 +118,7 @@ export interface ResolvedOptions {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly cluster: ClusterLink | undefined;
+  readonly queueStore: QueueStore;
 }
 
 const KiB = 1024;
@@ -198,6 +206,9 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
 
   const destinationRules = options.destinationRules ?? DEFAULT_DESTINATION_RULES;
   checkRules(destinationRules);
+  if (options.cluster !== undefined && options.queueStore !== undefined) {
+    throw new RangeError('queueStore and cluster exclude each other: a cluster keeps its queues itself');
+  }
 
   return {
     serverName,
@@ -214,6 +225,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? performanceClock,
     cluster: options.cluster,
+    queueStore: options.queueStore ?? memoryQueueStore,
   };
 }
 

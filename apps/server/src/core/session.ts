@@ -298,7 +298,11 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
     }
     // STOMP 1.2, "Header receipt": any client frame other than CONNECT may ask for a RECEIPT.
     const receipt = getHeader(frame.headers, 'receipt');
-    if (receipt !== undefined && this.state === SessionState.CONNECTED) this.sendReceipt(receipt);
+    if (receipt !== undefined && this.state === SessionState.CONNECTED) {
+      // What the frame changed in the queue store (an ACK's removal, say) is on disk first.
+      this.holdReceiptsFor(this.host.router.flushed(), receipt);
+      this.sendReceipt(receipt);
+    }
   }
 
   // ── CONNECT ────────────────────────────────────────────────────────────────────────────────────

@@ -43,6 +43,7 @@ function startProcess(env: Record<string, string>): Child {
       HOST: '127.0.0.1',
       STOMP_TCP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      DATA_DIR: ':memory:',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

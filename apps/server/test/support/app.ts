@@ -32,6 +32,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     market: { enabled: true, updatesPerSecond: 20 },
     game: { enabled: true, roomCapacity: 8, minPlayers: 4, resumeGraceMs: 15_000, maxRooms: 100 },
     cluster: null,
+    dataDir: ':memory:',
     ...overrides,
   };
 }
