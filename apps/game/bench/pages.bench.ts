@@ -78,6 +78,8 @@ async function startServer(port: number, tcpPort: number): Promise<ChildProcess>
       STOMP_TCP_PORT: String(tcpPort),
       STOMP_TCP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // Durable queues in memory: the benchmark leaves no files behind.
+      DATA_DIR: ':memory:',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
