@@ -13,7 +13,9 @@
 import {
   type Frame,
   FrameDecoder,
+  GUEST_PASSCODE_HEADER,
   getHeader,
+  type Headers,
   isStompError,
   type StompVersion,
   SUPPORTED_VERSIONS,
@@ -34,6 +36,18 @@ export interface FrameLogOptions {
 }
 
 export const DEFAULT_MAX_ENTRIES = 500;
+
+/**
+ * Headers whose values log someone in: shown masked, so a screenshot or a shared screen of the
+ * inspector gives nobody the visitor's identity. The size column still counts the real bytes.
+ */
+const SECRET_HEADERS: ReadonlySet<string> = new Set(['passcode', GUEST_PASSCODE_HEADER]);
+export const MASKED_VALUE = '••••••';
+
+function withoutSecrets(headers: Headers): Headers {
+  if (!headers.some(([name]) => SECRET_HEADERS.has(name))) return headers;
+  return headers.map(([name, value]) => (SECRET_HEADERS.has(name) ? [name, MASKED_VALUE] : [name, value]));
+}
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
 /** Running totals since the log was created (or cleared), including entries no longer kept. */
@@ -202,7 +216,7 @@ export class FrameLog {
       time: this.now(),
       direction,
       command: frame.command,
-      headers: frame.headers,
+      headers: withoutSecrets(frame.headers),
       destination,
       summary: summarize(frame, destination),
       size: frameSize(frame, this.version),

@@ -1,7 +1,7 @@
 import { encodeFrame, encodeFrameToString } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
 import type { FrameEntry, InspectorEntry } from '../src/entry';
-import { FrameLog } from '../src/frame-log';
+import { FrameLog, MASKED_VALUE } from '../src/frame-log';
 
 const message = encodeFrameToString({
   command: 'MESSAGE',
@@ -29,6 +29,41 @@ describe('FrameLog', () => {
     expect(entry?.command).toBe('MESSAGE');
     expect(entry?.destination).toBe('/topic/market/quotes.ACME');
     expect(new TextDecoder().decode(entry?.body)).toBe('{"symbol":"ACME","bid":10000}');
+  });
+
+  it('masks the passcodes that would log someone in, and still counts their bytes', () => {
+    const log = new FrameLog();
+    const connect = encodeFrameToString(
+      {
+        command: 'CONNECT',
+        headers: [
+          ['login', 'guest-0123456789abcdef'],
+          ['passcode', 'the-secret'],
+        ],
+      },
+      { version: '1.0' },
+    );
+    const connected = encodeFrameToString(
+      {
+        command: 'CONNECTED',
+        headers: [
+          ['version', '1.2'],
+          ['user-name', 'guest-0123456789abcdef'],
+          ['guest-passcode', 'the-minted-secret'],
+        ],
+      },
+      { version: '1.0' },
+    );
+    log.record('out', connect);
+    log.record('in', connected);
+    const [out, inbound] = frames(log.kept());
+    expect(out?.headers).toEqual([
+      ['login', 'guest-0123456789abcdef'],
+      ['passcode', MASKED_VALUE],
+    ]);
+    expect(inbound?.headers).toContainEqual(['guest-passcode', MASKED_VALUE]);
+    expect(JSON.stringify(log.kept())).not.toContain('secret');
+    expect(out?.size).toBe(new TextEncoder().encode(connect).length);
   });
 
   it('shows every frame of a message that carries several', () => {
