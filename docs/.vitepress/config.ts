@@ -3,8 +3,11 @@ import { defineConfig } from 'vitepress';
 import { codeLinksPlugin, repositoryBaseUrl } from './code-links';
 import { LESSONS } from './lessons';
 
-/** Where `pnpm dev` runs the broker; the labs reach it at `/ws` on the page's own origin. */
-const BROKER = 'http://localhost:8080';
+/**
+ * Where `pnpm dev` runs the broker (`LESSONS_BROKER` overrides it); the labs reach it at `/ws` on
+ * the page's own origin.
+ */
+const BROKER = process.env.LESSONS_BROKER ?? 'http://localhost:8080';
 const repository = repositoryBaseUrl();
 
 /**

@@ -1,4 +1,7 @@
-/** The live labs, each a Vue component a lesson places by its tag. */
+/** The live labs, each a Vue component a lesson places by its tag (`<StompConsoleLab />`). */
 import type { App } from 'vue';
+import StompConsoleLab from './StompConsoleLab.vue';
 
-export function registerLabs(_app: App): void {}
+export function registerLabs(app: App): void {
+  app.component('StompConsoleLab', StompConsoleLab);
+}
