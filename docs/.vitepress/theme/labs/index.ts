@@ -1,7 +1,9 @@
 /** The live labs, each a Vue component a lesson places by its tag (`<StompConsoleLab />`). */
 import type { App } from 'vue';
+import HeartbeatLab from './HeartbeatLab.vue';
 import StompConsoleLab from './StompConsoleLab.vue';
 
 export function registerLabs(app: App): void {
   app.component('StompConsoleLab', StompConsoleLab);
+  app.component('HeartbeatLab', HeartbeatLab);
 }
