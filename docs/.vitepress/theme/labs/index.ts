@@ -2,8 +2,10 @@
 import type { App } from 'vue';
 import HeartbeatLab from './HeartbeatLab.vue';
 import StompConsoleLab from './StompConsoleLab.vue';
+import TransactionLab from './TransactionLab.vue';
 
 export function registerLabs(app: App): void {
   app.component('StompConsoleLab', StompConsoleLab);
   app.component('HeartbeatLab', HeartbeatLab);
+  app.component('TransactionLab', TransactionLab);
 }
