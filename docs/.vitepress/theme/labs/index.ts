@@ -1,6 +1,7 @@
 /** The live labs, each a Vue component a lesson places by its tag (`<StompConsoleLab />`). */
 import type { App } from 'vue';
 import HeartbeatLab from './HeartbeatLab.vue';
+import NetcodeLab from './NetcodeLab.vue';
 import StompConsoleLab from './StompConsoleLab.vue';
 import TransactionLab from './TransactionLab.vue';
 
@@ -8,4 +9,5 @@ export function registerLabs(app: App): void {
   app.component('StompConsoleLab', StompConsoleLab);
   app.component('HeartbeatLab', HeartbeatLab);
   app.component('TransactionLab', TransactionLab);
+  app.component('NetcodeLab', NetcodeLab);
 }
