@@ -1,0 +1,132 @@
+/**
+ * Each lab does its one thing against the real server, from the production build: the console
+ * gets a CONNECTED (and an ERROR for a broken frame), the heart-beat lab shows beats and then the
+ * broker dropping the page, the transaction lab shows nothing delivered before COMMIT and
+ * everything after, and the netcode lab moves a client.
+ */
+import { type Browser, expect, type Page, test } from '@playwright/test';
+import { freePort, ServerProcess } from '@stomping-ground/server/testing';
+
+let server: ServerProcess;
+
+test.beforeAll(async () => {
+  // A short heart-beat offer, so the broker gives up on a silent page within seconds.
+  server = new ServerProcess(await freePort(), { STOMP_HEARTBEAT: '1000,1000' });
+  await server.start();
+});
+
+test.afterAll(async () => {
+  await server.stop();
+});
+
+interface Visit {
+  readonly page: Page;
+  readonly errors: string[];
+}
+
+async function open(browser: Browser, lesson: string): Promise<Visit> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${server.baseUrl}/docs/${lesson}.html`);
+  return { page, errors };
+}
+
+test('the STOMP console gets CONNECTED, then an ERROR and a close for a broken frame', async ({
+  browser,
+}) => {
+  const { page, errors } = await open(browser, 'stomp-frames');
+  const lab = page.getByTestId('lab-stomp-console');
+  await lab.getByTestId('console-open').click();
+  await expect(lab.getByTestId('console-send')).toBeEnabled();
+  await expect(lab.getByTestId('console-frame')).toHaveValue(/^CONNECT\n/);
+  await lab.getByTestId('console-send').click();
+  await expect(lab.locator('[data-testid=console-answer][data-command=CONNECTED]')).toContainText(
+    'version:1.2',
+  );
+  await expect(lab.getByTestId('console-state')).toHaveAttribute('data-state', 'connected');
+
+  await lab.getByTestId('console-preset').selectOption('bad-escape');
+  await lab.getByTestId('console-send').click();
+  await expect(lab.locator('[data-testid=console-answer][data-command=ERROR]')).toContainText(
+    'code:STOMP_ERR_INVALID_ESCAPE',
+  );
+  await expect(lab.getByTestId('console-closed')).toContainText('code 1002');
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test('the heart-beat lab shows beats both ways, then the broker drops the silent page', async ({
+  browser,
+}) => {
+  const { page, errors } = await open(browser, 'heart-beating');
+  const lab = page.getByTestId('lab-heartbeat');
+  await lab.getByTestId('heartbeat-connect').click();
+  await expect(lab.getByTestId('heartbeat-state')).toHaveAttribute('data-state', 'connected');
+  await expect(lab.getByTestId('heartbeat-server')).toHaveText('heart-beat:1000,1000');
+  await expect(lab.getByTestId('heartbeat-negotiated')).toContainText('This page sends every 1 s');
+  const count = async (testId: string) => Number(await lab.getByTestId(testId).textContent());
+  await expect.poll(() => count('heartbeat-out')).toBeGreaterThanOrEqual(2);
+  await expect.poll(() => count('heartbeat-in')).toBeGreaterThanOrEqual(2);
+
+  await lab.getByTestId('heartbeat-stop').click();
+  const sentWhenStopped = await count('heartbeat-out');
+  await expect(lab.getByTestId('heartbeat-state')).toHaveAttribute('data-state', 'dropped', {
+    timeout: 20_000,
+  });
+  await expect(lab.getByTestId('heartbeat-drop')).toContainText('STOMP_ERR_HEARTBEAT_TIMEOUT');
+  // Nothing was sent after the stop: the broker dropped a page that really went silent.
+  expect(await count('heartbeat-out')).toBe(sentWhenStopped);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test('the transaction lab delivers nothing before COMMIT and everything after', async ({ browser }) => {
+  const { page, errors } = await open(browser, 'transactions');
+  const lab = page.getByTestId('lab-transactions');
+  await lab.getByTestId('tx-connect').click();
+  await expect(lab.getByTestId('tx-state')).toHaveAttribute('data-state', 'connected');
+  await lab.getByTestId('tx-begin').click();
+  await lab.getByTestId('tx-send').click();
+  await lab.getByTestId('tx-send').click();
+  // Both SENDs have their RECEIPT: the broker holds them...
+  await expect(lab.locator('[data-testid=tx-held] li[data-confirmed=true]')).toHaveCount(2);
+  // ...and has delivered none of them.
+  await expect(lab.getByTestId('tx-nothing-delivered')).toBeVisible();
+  await expect(lab.locator('[data-testid=tx-delivered] li')).toHaveCount(0);
+
+  await lab.getByTestId('tx-commit').click();
+  await expect(lab.locator('[data-testid=tx-delivered] li')).toHaveCount(2);
+  await expect(lab.locator('[data-testid=tx-delivered] li').nth(0)).toContainText('message 1 of tx-1');
+  await expect(lab.locator('[data-testid=tx-delivered] li').nth(1)).toContainText('message 2 of tx-1');
+
+  // An aborted transaction delivers nothing, and the next SEND outside it is not held back by it.
+  await lab.getByTestId('tx-begin').click();
+  await lab.getByTestId('tx-send').click();
+  await expect(lab.locator('[data-testid=tx-held] li[data-confirmed=true]')).toHaveCount(1);
+  await lab.getByTestId('tx-abort').click();
+  await expect(lab.getByTestId('tx-outcome')).toContainText('ABORT tx-2');
+  await expect(lab.locator('[data-testid=tx-delivered] li')).toHaveCount(2);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test('the netcode lab moves client 1 while its key is held', async ({ browser }) => {
+  const { page, errors } = await open(browser, 'game-netcode');
+  const lab = page.getByTestId('lab-netcode');
+  await lab.scrollIntoViewIfNeeded();
+  const client = lab.getByTestId('netcode-client-1');
+  await expect(client).toHaveAttribute('data-self-x', /\d/);
+  const x = async () => Number(await client.getAttribute('data-self-x'));
+  const before = await x();
+  await lab.getByTestId('netcode-1-right').hover();
+  await page.mouse.down();
+  await expect.poll(x).toBeGreaterThan(before + 50);
+  await page.mouse.up();
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
