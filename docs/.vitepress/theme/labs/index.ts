@@ -1,5 +1,6 @@
 /** The live labs, each a Vue component a lesson places by its tag (`<StompConsoleLab />`). */
 import type { App } from 'vue';
+import AcksLab from './AcksLab.vue';
 import HeartbeatLab from './HeartbeatLab.vue';
 import NetcodeLab from './NetcodeLab.vue';
 import StompConsoleLab from './StompConsoleLab.vue';
@@ -10,4 +11,5 @@ export function registerLabs(app: App): void {
   app.component('HeartbeatLab', HeartbeatLab);
   app.component('TransactionLab', TransactionLab);
   app.component('NetcodeLab', NetcodeLab);
+  app.component('AcksLab', AcksLab);
 }
