@@ -1,6 +1,7 @@
 /** The live labs, each a Vue component a lesson places by its tag (`<StompConsoleLab />`). */
 import type { App } from 'vue';
 import AcksLab from './AcksLab.vue';
+import HandshakeLab from './HandshakeLab.vue';
 import HeartbeatLab from './HeartbeatLab.vue';
 import NetcodeLab from './NetcodeLab.vue';
 import StompConsoleLab from './StompConsoleLab.vue';
@@ -12,4 +13,5 @@ export function registerLabs(app: App): void {
   app.component('TransactionLab', TransactionLab);
   app.component('NetcodeLab', NetcodeLab);
   app.component('AcksLab', AcksLab);
+  app.component('HandshakeLab', HandshakeLab);
 }
