@@ -4,6 +4,7 @@ import AcksLab from './AcksLab.vue';
 import HandshakeLab from './HandshakeLab.vue';
 import HeartbeatLab from './HeartbeatLab.vue';
 import NetcodeLab from './NetcodeLab.vue';
+import ReconnectLab from './ReconnectLab.vue';
 import StompConsoleLab from './StompConsoleLab.vue';
 import TransactionLab from './TransactionLab.vue';
 
@@ -14,4 +15,5 @@ export function registerLabs(app: App): void {
   app.component('NetcodeLab', NetcodeLab);
   app.component('AcksLab', AcksLab);
   app.component('HandshakeLab', HandshakeLab);
+  app.component('ReconnectLab', ReconnectLab);
 }
