@@ -1,6 +1,7 @@
 /** The live labs, each a Vue component a lesson places by its tag (`<StompConsoleLab />`). */
 import type { App } from 'vue';
 import AcksLab from './AcksLab.vue';
+import ConnectingLab from './ConnectingLab.vue';
 import HandshakeLab from './HandshakeLab.vue';
 import HeartbeatLab from './HeartbeatLab.vue';
 import NetcodeLab from './NetcodeLab.vue';
@@ -16,4 +17,5 @@ export function registerLabs(app: App): void {
   app.component('AcksLab', AcksLab);
   app.component('HandshakeLab', HandshakeLab);
   app.component('ReconnectLab', ReconnectLab);
+  app.component('ConnectingLab', ConnectingLab);
 }

@@ -35,11 +35,11 @@ export function labName(prefix: string): string {
 }
 
 /**
- * The frame inspector mounted in the lab's element `ref="inspector"` once the lab is on the page,
- * removed with it.
+ * The frame inspector mounted in the lab's element `ref="inspector"` (or `ref` named otherwise)
+ * once the lab is on the page, removed with it.
  */
-export function useInspector(title: string): Ref<FrameInspector | undefined> {
-  const container = useTemplateRef<HTMLElement>('inspector');
+export function useInspector(title: string, refName = 'inspector'): Ref<FrameInspector | undefined> {
+  const container = useTemplateRef<HTMLElement>(refName);
   const inspector = shallowRef<FrameInspector | undefined>(undefined);
   onMounted(() => {
     if (container.value) inspector.value = createFrameInspector(container.value, { title, maxEntries: 300 });
