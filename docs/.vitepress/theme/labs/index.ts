@@ -1,6 +1,7 @@
 /** The live labs, each a Vue component a lesson places by its tag (`<StompConsoleLab />`). */
 import type { App } from 'vue';
 import AcksLab from './AcksLab.vue';
+import ConflationLab from './ConflationLab.vue';
 import ConnectingLab from './ConnectingLab.vue';
 import HandshakeLab from './HandshakeLab.vue';
 import HeartbeatLab from './HeartbeatLab.vue';
@@ -18,4 +19,5 @@ export function registerLabs(app: App): void {
   app.component('HandshakeLab', HandshakeLab);
   app.component('ReconnectLab', ReconnectLab);
   app.component('ConnectingLab', ConnectingLab);
+  app.component('ConflationLab', ConflationLab);
 }
