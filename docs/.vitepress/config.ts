@@ -66,7 +66,11 @@ export default defineConfig({
     },
     server: {
       // Opened directly (not through the landing dev server), the labs still find the broker.
-      proxy: { '/ws': { target: BROKER, ws: true }, '/lab': { target: BROKER, ws: true } },
+      proxy: {
+        '/ws': { target: BROKER, ws: true },
+        '/lab': { target: BROKER, ws: true },
+        '/healthz': { target: BROKER },
+      },
     },
     build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   },

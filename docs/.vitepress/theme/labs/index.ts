@@ -7,6 +7,7 @@ import HandshakeLab from './HandshakeLab.vue';
 import HeartbeatLab from './HeartbeatLab.vue';
 import NetcodeLab from './NetcodeLab.vue';
 import ReconnectLab from './ReconnectLab.vue';
+import ScalingLab from './ScalingLab.vue';
 import StompConsoleLab from './StompConsoleLab.vue';
 import TransactionLab from './TransactionLab.vue';
 
@@ -20,4 +21,5 @@ export function registerLabs(app: App): void {
   app.component('ReconnectLab', ReconnectLab);
   app.component('ConnectingLab', ConnectingLab);
   app.component('ConflationLab', ConflationLab);
+  app.component('ScalingLab', ScalingLab);
 }
