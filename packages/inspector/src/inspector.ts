@@ -11,7 +11,7 @@ import { type Direction, entryLabel, type InspectorEntry } from './entry';
 import { type InspectorFilter, matchesFilter, NO_FILTER } from './filter';
 import { bodyView, formatBytes, formatTime } from './format';
 import { FrameLog, type FrameLogOptions, type FrameLogTotals } from './frame-log';
-import { FRAME_HINTS } from './hints';
+import { DEFAULT_LESSONS_BASE, FRAME_HINTS, FRAME_LESSONS } from './hints';
 
 export interface FrameInspectorOptions extends FrameLogOptions {
   /** The panel's heading. Default "STOMP frames". */
@@ -20,6 +20,8 @@ export interface FrameInspectorOptions extends FrameLogOptions {
   readonly filter?: Partial<InspectorFilter>;
   /** How a render is scheduled. Default `requestAnimationFrame`. */
   readonly schedule?: (render: () => void) => void;
+  /** Where the lessons site is, for a "Lesson" link under each hint; `null` leaves the links out. Default `/docs/`. */
+  readonly lessonsBase?: string | null;
 }
 
 export interface InspectorCounts {
@@ -94,6 +96,7 @@ export function createFrameInspector(
 ): FrameInspector {
   const log = new FrameLog(options);
   const schedule = options.schedule ?? defaultSchedule;
+  const lessonsBase = options.lessonsBase === undefined ? DEFAULT_LESSONS_BASE : options.lessonsBase;
   let filter: InspectorFilter = { ...NO_FILTER, ...options.filter };
   let paused = false;
   let renderQueued = false;
@@ -298,6 +301,12 @@ export function createFrameInspector(
       heading.append(` ${ARROWS[entry.direction].arrow} ${ARROWS[entry.direction].label}`);
     details.append(heading);
     details.append(element('p', 'sgi-hint', FRAME_HINTS[label] ?? ''));
+    const lesson = FRAME_LESSONS[label];
+    if (lesson && lessonsBase !== null) {
+      const link = element('a', 'sgi-lesson', `Lesson: ${lesson.title} →`);
+      link.href = `${lessonsBase}${lesson.page}`;
+      details.append(link);
+    }
     const facts: [string, string][] = [['time', formatTime(entry.time)]];
     if (entry.kind === 'frame' || entry.kind === 'heartbeat') facts.push(['size', `${entry.size} bytes`]);
     if (entry.kind === 'frame') facts.push(['message', entry.binaryMessage ? 'binary' : 'text']);
