@@ -90,3 +90,20 @@ export function reconcileRows<T>(
     else parent.insertBefore(row, cursor);
   }
 }
+
+/** Where the lessons site lives on this server. */
+export const LESSONS_BASE = '/docs/';
+
+/** A small "lesson" link in a panel's head, to the page that explains what the panel shows. */
+export function lessonLink(page: string, title: string): HTMLAnchorElement {
+  return h(
+    'a',
+    {
+      class: 'lesson-link',
+      href: `${LESSONS_BASE}${page}`,
+      title: `Lesson: ${title}`,
+      'data-testid': 'lesson-link',
+    },
+    'lesson',
+  );
+}
