@@ -130,3 +130,35 @@ test('the netcode lab moves client 1 while its key is held', async ({ browser })
   expect(errors).toEqual([]);
   await page.context().close();
 });
+
+test('the handshake lab shows the upgrade request as received, and the page computes the same Accept', async ({
+  browser,
+}) => {
+  const { page, errors } = await open(browser, 'websocket-handshake');
+  const lab = page.getByTestId('lab-handshake');
+  await lab.getByTestId('handshake-look').click();
+  await expect(lab.getByTestId('handshake-request')).toContainText('GET /lab/handshake HTTP/1.1');
+  await expect(lab.getByTestId('handshake-request')).toContainText(/Sec-WebSocket-Version: 13/i);
+  const key = await lab.getByTestId('handshake-key').textContent();
+  await expect(lab.getByTestId('handshake-request')).toContainText(`${key}`);
+  await expect(lab.getByTestId('handshake-match')).toHaveAttribute('data-match', 'true');
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test('the acks lab shares jobs between two consumers and redelivers a NACKed one', async ({ browser }) => {
+  const { page, errors } = await open(browser, 'subscriptions-and-acks');
+  const lab = page.getByTestId('lab-acks');
+  await lab.getByTestId('acks-start').click();
+  await expect(lab.getByTestId('acks-send')).toBeEnabled();
+  await lab.getByTestId('acks-send').click();
+  const jobs = lab.locator('.acks-list li');
+  await expect(jobs).toHaveCount(3);
+  // Competing consumers: both got some.
+  await expect(lab.getByTestId('acks-consumer-A').locator('li')).not.toHaveCount(0);
+  await expect(lab.getByTestId('acks-consumer-B').locator('li')).not.toHaveCount(0);
+  await lab.getByTestId('acks-consumer-A').getByRole('button', { name: 'NACK' }).first().click();
+  await expect(lab.locator('.acks-list li', { hasText: 'redelivered:true' })).toHaveCount(1);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});

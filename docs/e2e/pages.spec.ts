@@ -95,6 +95,17 @@ for (const viewport of VIEWPORTS) {
             SCREENSHOTS,
           ).pathname,
         });
+        // The lab, where the lesson has one, as a visitor scrolls to it.
+        const lab = page.locator('section.lab').first();
+        if ((await lab.count()) > 0) {
+          await lab.scrollIntoViewIfNeeded();
+          await lab.screenshot({
+            path: new URL(
+              `${String(index + 1).padStart(2, '0')}-${lesson.file}-lab-${viewport.name}.png`,
+              SCREENSHOTS,
+            ).pathname,
+          });
+        }
         expect(await sidebarTitles(page, viewport.name === 'phone')).toEqual(EXPECTED_SIDEBAR);
         expect(errors).toEqual([]);
         await page.context().close();
