@@ -28,8 +28,12 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    // Behind a reverse proxy the client's address comes from X-Forwarded-For.
-    trustProxy: true,
+    // Behind a reverse proxy the client's address comes from X-Forwarded-For, believed only from
+    // the proxies configured (by default one on this machine): anyone else could forge it.
+    trustProxy: config.trustProxy,
+    // A client that trickles an HTTP request (headers or body) holds a socket; it gets 30 s in all.
+    // (An upgraded WebSocket is no longer an HTTP request and is not subject to it.)
+    requestTimeout: 30_000,
   });
   app.decorate('config', config);
   await app.register(metricsPlugin);

@@ -15,7 +15,15 @@ const schema = {
     HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
     STOMP_TCP_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 61613 },
     STOMP_TCP_HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
+    NODE_ENV: { type: 'string', default: 'production' },
+    PUBLIC_ORIGIN: { type: 'string', default: '' },
     ALLOWED_ORIGINS: { type: 'string', default: '' },
+    TRUST_PROXY: { type: 'string', default: 'loopback' },
+    STOMP_CLOSE_GRACE_MS: { type: 'integer', minimum: 0, maximum: 60_000, default: 2000 },
+    STOMP_MAX_PRELOGIN_CONNECTIONS: { type: 'integer', minimum: 1, default: 1024 },
+    STOMP_MAX_PRELOGIN_PER_ADDRESS: { type: 'integer', minimum: 1, default: 128 },
+    STOMP_MAX_OUTBOUND_BYTES: { type: 'integer', minimum: 1024, default: MiB },
+    STOMP_SLOW_CONSUMER_GRACE_MS: { type: 'integer', minimum: 0, maximum: 600_000, default: 5000 },
     WS_PERMESSAGE_DEFLATE: { type: 'boolean', default: false },
     STOMP_MAX_FRAME_BYTES: { type: 'integer', minimum: 1024, maximum: 256 * MiB, default: 16 * MiB },
     STOMP_PRELOGIN_MAX_FRAME_BYTES: { type: 'integer', minimum: 256, maximum: 16 * MiB, default: 64 * 1024 },
@@ -50,7 +58,15 @@ interface RawEnv {
   HOST: string;
   STOMP_TCP_PORT: number;
   STOMP_TCP_HOST: string;
+  NODE_ENV: string;
+  PUBLIC_ORIGIN: string;
   ALLOWED_ORIGINS: string;
+  TRUST_PROXY: string;
+  STOMP_CLOSE_GRACE_MS: number;
+  STOMP_MAX_PRELOGIN_CONNECTIONS: number;
+  STOMP_MAX_PRELOGIN_PER_ADDRESS: number;
+  STOMP_MAX_OUTBOUND_BYTES: number;
+  STOMP_SLOW_CONSUMER_GRACE_MS: number;
   WS_PERMESSAGE_DEFLATE: boolean;
   STOMP_MAX_FRAME_BYTES: number;
   STOMP_PRELOGIN_MAX_FRAME_BYTES: number;
@@ -78,10 +94,27 @@ export interface ServerConfig {
   /** STOMP over raw TCP; `null` when `STOMP_TCP_PORT=0` turns it off. (Code may pass port 0 for a free port.) */
   readonly tcp: { readonly port: number; readonly host: string } | null;
   /**
-   * Origins allowed to open `/ws` from a browser, besides the page's own origin. Requests with no
-   * `Origin` header (native clients, `ws` in Node) are not browsers and are let through.
+   * Origins allowed to open `/ws` from a browser: the public origin(s) (`PUBLIC_ORIGIN`, by default
+   * `http://localhost:PORT` and `http://127.0.0.1:PORT`), `ALLOWED_ORIGINS`, and the dev servers when
+   * `NODE_ENV=development`. Requests with no `Origin` header (native clients, `ws` in Node) are not
+   * browsers and are let through.
    */
   readonly allowedOrigins: readonly string[];
+  /**
+   * Whose `X-Forwarded-For` to believe for a client's address (Fastify's `trustProxy`): `false`,
+   * `true`, or addresses and ranges (`loopback`, `10.0.0.0/8`, …). Default `loopback`: a proxy on
+   * the same machine. Per-address limits count the address this yields.
+   */
+  readonly trustProxy: boolean | string;
+  /** After the server closes a connection, how long the peer has to close its side before the socket is destroyed. */
+  readonly closeGraceMs: number;
+  /** Bounds on what clients can make the broker hold; see `BrokerLimits` and `BrokerOptions`. */
+  readonly connectionLimits: {
+    readonly maxPreLoginConnections: number;
+    readonly maxPreLoginConnectionsPerAddress: number;
+    readonly maxOutboundBytes: number;
+    readonly slowConsumerGraceMs: number;
+  };
   readonly perMessageDeflate: boolean;
   readonly maxFrameBytes: number;
   readonly preLoginMaxFrameBytes: number;
@@ -113,7 +146,7 @@ export interface ServerConfig {
   } | null;
 }
 
-/** The dev servers' origins (the game, the ticker, the landing page), allowed unless `ALLOWED_ORIGINS` says otherwise. */
+/** The dev servers' origins (the game, the ticker, the landing page), allowed when `NODE_ENV=development` (`pnpm dev`). */
 export const DEV_ORIGINS: readonly string[] = [
   'http://localhost:5173',
   'http://127.0.0.1:5173',
@@ -140,21 +173,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'invalid configuration: STOMP_PRELOGIN_MAX_FRAME_BYTES is larger than STOMP_MAX_FRAME_BYTES',
     );
   }
-  const origins = raw.ALLOWED_ORIGINS.split(',')
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== '');
-  for (const origin of origins) {
-    if (!/^https?:\/\/[^/]+$/.test(origin)) {
-      throw new ConfigError(
-        `invalid configuration: ALLOWED_ORIGINS entry "${origin}" is not scheme://host[:port]`,
-      );
-    }
-  }
+  const publicOrigins = originList('PUBLIC_ORIGIN', raw.PUBLIC_ORIGIN);
+  const origins = [
+    ...(publicOrigins.length > 0
+      ? publicOrigins
+      : [`http://localhost:${raw.PORT}`, `http://127.0.0.1:${raw.PORT}`]),
+    ...originList('ALLOWED_ORIGINS', raw.ALLOWED_ORIGINS),
+    ...(raw.NODE_ENV === 'development' ? DEV_ORIGINS : []),
+  ];
   return {
     port: raw.PORT,
     host: raw.HOST,
     tcp: raw.STOMP_TCP_PORT === 0 ? null : { port: raw.STOMP_TCP_PORT, host: raw.STOMP_TCP_HOST },
-    allowedOrigins: origins.length > 0 ? origins : DEV_ORIGINS,
+    allowedOrigins: [...new Set(origins)],
+    trustProxy: parseTrustProxy(raw.TRUST_PROXY),
+    closeGraceMs: raw.STOMP_CLOSE_GRACE_MS,
+    connectionLimits: {
+      maxPreLoginConnections: raw.STOMP_MAX_PRELOGIN_CONNECTIONS,
+      maxPreLoginConnectionsPerAddress: raw.STOMP_MAX_PRELOGIN_PER_ADDRESS,
+      maxOutboundBytes: raw.STOMP_MAX_OUTBOUND_BYTES,
+      slowConsumerGraceMs: raw.STOMP_SLOW_CONSUMER_GRACE_MS,
+    },
     perMessageDeflate: raw.WS_PERMESSAGE_DEFLATE,
     maxFrameBytes: raw.STOMP_MAX_FRAME_BYTES,
     preLoginMaxFrameBytes: raw.STOMP_PRELOGIN_MAX_FRAME_BYTES,
@@ -176,6 +215,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? null
         : { redisUrl: raw.REDIS_URL, prefix: raw.REDIS_PREFIX, nodeId: raw.CLUSTER_NODE_ID || undefined },
   };
+}
+
+/** A comma-separated list of `scheme://host[:port]` origins, as browsers send them. */
+function originList(variable: string, list: string): string[] {
+  const origins = list
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError(
+        `invalid configuration: ${variable} entry "${origin}" is not scheme://host[:port]`,
+      );
+    }
+  }
+  return origins;
+}
+
+function parseTrustProxy(value: string): boolean | string {
+  const trimmed = value.trim();
+  if (trimmed === 'true') return true;
+  if (trimmed === 'false' || trimmed === '') return false;
+  return trimmed;
 }
 
 function parseUsers(list: string): Record<string, string> {

@@ -7,7 +7,15 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       port: 8080,
       tcp: { port: 61613, host: '0.0.0.0' },
-      allowedOrigins: DEV_ORIGINS,
+      allowedOrigins: ['http://localhost:8080', 'http://127.0.0.1:8080'],
+      trustProxy: 'loopback',
+      closeGraceMs: 2000,
+      connectionLimits: {
+        maxPreLoginConnections: 1024,
+        maxPreLoginConnectionsPerAddress: 128,
+        maxOutboundBytes: 1024 * 1024,
+        slowConsumerGraceMs: 5000,
+      },
       perMessageDeflate: false,
       maxFrameBytes: 16 * 1024 * 1024,
       preLoginMaxFrameBytes: 64 * 1024,
@@ -31,15 +39,51 @@ describe('loadConfig', () => {
     });
     expect(config.port).toBe(9000);
     expect(config.tcp).toBeNull();
-    expect(config.allowedOrigins).toEqual(['https://stomping.example', 'http://localhost:3000']);
+    expect(config.allowedOrigins).toEqual([
+      'http://localhost:9000',
+      'http://127.0.0.1:9000',
+      'https://stomping.example',
+      'http://localhost:3000',
+    ]);
     expect(config.perMessageDeflate).toBe(true);
     expect(config.heartBeat).toEqual({ canSend: 5000, wantsToReceive: 0 });
     expect(config.users).toEqual({ ann: 'secret', ben: '' });
     expect(config.market).toEqual({ enabled: false, updatesPerSecond: 0 });
   });
 
+  it('allows the public origin instead of localhost once it is set, and the dev servers only in development', () => {
+    const deployed = loadConfig({ PUBLIC_ORIGIN: 'https://stomping.example' });
+    expect(deployed.allowedOrigins).toEqual(['https://stomping.example']);
+    const dev = loadConfig({ NODE_ENV: 'development' });
+    expect(dev.allowedOrigins).toEqual(['http://localhost:8080', 'http://127.0.0.1:8080', ...DEV_ORIGINS]);
+    for (const origin of DEV_ORIGINS) expect(loadConfig({}).allowedOrigins).not.toContain(origin);
+  });
+
+  it('reads the connection limits and whose X-Forwarded-For to believe', () => {
+    const config = loadConfig({
+      TRUST_PROXY: '10.0.0.0/8',
+      STOMP_CLOSE_GRACE_MS: '500',
+      STOMP_MAX_PRELOGIN_CONNECTIONS: '10',
+      STOMP_MAX_PRELOGIN_PER_ADDRESS: '2',
+      STOMP_MAX_OUTBOUND_BYTES: '65536',
+      STOMP_SLOW_CONSUMER_GRACE_MS: '100',
+    });
+    expect(config.trustProxy).toBe('10.0.0.0/8');
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(config.closeGraceMs).toBe(500);
+    expect(config.connectionLimits).toEqual({
+      maxPreLoginConnections: 10,
+      maxPreLoginConnectionsPerAddress: 2,
+      maxOutboundBytes: 65536,
+      slowConsumerGraceMs: 100,
+    });
+  });
+
   it.each([
     ['PORT', 'abc'],
+    ['PUBLIC_ORIGIN', 'stomping.example'],
+    ['STOMP_MAX_PRELOGIN_PER_ADDRESS', '0'],
+    ['STOMP_CLOSE_GRACE_MS', '-1'],
     ['PORT', '70000'],
     ['STOMP_HEARTBEAT', '10s'],
     ['STOMP_MAX_FRAME_BYTES', '12'],

@@ -8,10 +8,13 @@
 import type { Headers, StompVersion } from '@stomping-ground/protocol';
 import { type AppHandler, AppRoutes } from './app-handlers';
 import { DestinationKind, parseDestination, toUserDestination } from './destinations';
+import { BrokerError, BrokerErrorCode } from './errors';
+import { FlowControl } from './flow-control';
 import { HeartbeatClock } from './heartbeat-clock';
 import { IdSource } from './ids';
 import { copyBytes, forwardedHeaders, OutboundMessage } from './message';
 import { type BrokerOptions, type ResolvedOptions, resolveOptions } from './options';
+import { PreLoginCount } from './pre-login';
 import { Router } from './router';
 import { Session, type SessionHost, SessionState } from './session';
 import { type SnapshotProvider, SnapshotProviders } from './snapshots';
@@ -45,6 +48,8 @@ export class Broker {
   private readonly sessions = new Set<Session>();
   private readonly closedListeners = new Set<SessionClosedListener>();
   private readonly totals: BrokerTotals = createTotals();
+  private readonly flow = new FlowControl();
+  private readonly preLogin = new PreLoginCount();
   private readonly host: SessionHost;
   private shutdownPromise: Promise<void> | undefined;
   private allClosed: (() => void) | undefined;
@@ -71,9 +76,11 @@ export class Broker {
       clock: this.clock,
       ids: this.ids,
       totals: this.totals,
+      flow: this.flow,
       publish: (destination, body, headers) => this.publish(destination, body, headers),
       sendToUser: (login, destination, body, headers) => this.sendToUser(login, destination, body, headers),
       removed: (session) => this.removed(session),
+      loggedIn: (session) => this.preLogin.remove(session, session.info.remoteAddress),
     };
   }
 
@@ -82,13 +89,51 @@ export class Broker {
     return this.sessions.size;
   }
 
-  /** Starts a session on a new connection. During shutdown the session is refused at once (ERROR, close 1001). */
+  /** Publishing clients not being read now, waiting for readers to drain (flow control). */
+  get pausedPublishers(): number {
+    return this.flow.pausedCount;
+  }
+
+  /**
+   * Starts a session on a new connection. During shutdown the session is refused at once (ERROR,
+   * close 1001), and so it is (ERROR `STOMP_ERR_LIMIT`) when too many connections already wait to
+   * log in, in all or from the same address.
+   */
   connect(transport: Transport, info: ConnectionInfo): Connection {
     const session = new Session(this.host, transport, info, this.ids.nextSessionId());
     this.sessions.add(session);
     this.totals.connectionsAccepted++;
-    if (this.shutdownPromise !== undefined) session.shutdown('the server is shutting down');
+    if (this.shutdownPromise !== undefined) {
+      session.shutdown('the server is shutting down');
+      return session.connection;
+    }
+    const refusal = this.preLoginRefusal(info.remoteAddress);
+    if (refusal !== undefined) {
+      this.options.observer.connectionRefused('pre-login-limit');
+      session.fail(refusal);
+      return session.connection;
+    }
+    this.preLogin.add(session, info.remoteAddress);
     return session.connection;
+  }
+
+  private preLoginRefusal(address: string): BrokerError | undefined {
+    const { maxPreLoginConnections, maxPreLoginConnectionsPerAddress } = this.options.limits;
+    if (this.preLogin.total >= maxPreLoginConnections) {
+      return new BrokerError(BrokerErrorCode.LIMIT, 'too many connections are waiting to log in', {
+        detail: `${this.preLogin.total} connections are waiting to log in, the most allowed; try again later`,
+      });
+    }
+    if (this.preLogin.from(address) >= maxPreLoginConnectionsPerAddress) {
+      return new BrokerError(
+        BrokerErrorCode.LIMIT,
+        'too many connections from your address are waiting to log in',
+        {
+          detail: `${maxPreLoginConnectionsPerAddress} connections from your address are waiting to log in, the most allowed; try again later`,
+        },
+      );
+    }
+    return undefined;
   }
 
   /**
@@ -270,6 +315,7 @@ export class Broker {
 
   private removed(session: Session): void {
     this.sessions.delete(session);
+    this.preLogin.remove(session, session.info.remoteAddress);
     if (session.login !== undefined) {
       const closed: ClosedSession = { login: session.login, sessionId: session.id };
       for (const listener of [...this.closedListeners]) {

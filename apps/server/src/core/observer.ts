@@ -15,6 +15,10 @@ export interface BrokerObserver {
   slowConsumer(action: 'conflated' | 'closed', destination: string): void;
   /** A session ended with an ERROR frame carrying this code. */
   protocolError(code: string): void;
+  /** A client publishing to readers that are behind stopped being read until they drain (flow control). */
+  publisherPaused(): void;
+  /** A connection was refused before login: `pre-login-limit` (too many waiting to log in). */
+  connectionRefused(reason: string): void;
   /** A message reached nobody: `no-subscriber` (a user destination nobody listens on) or `conflated` (replaced by a newer one). */
   messageDropped(reason: string): void;
 }
@@ -29,4 +33,6 @@ export const silentObserver: BrokerObserver = Object.freeze({
   slowConsumer: noop,
   protocolError: noop,
   messageDropped: noop,
+  publisherPaused: noop,
+  connectionRefused: noop,
 });

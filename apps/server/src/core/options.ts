@@ -34,8 +34,19 @@ export interface BrokerLimits {
   readonly maxQueues: number;
   /** Messages sent and not yet acknowledged on one `client` or `client-individual` subscription (a prefetch). Default 1000. */
   readonly maxUnackedPerSubscription: number;
-  /** Bytes a session may have waiting to be written (the transport's buffer and the broker's queue). Default 1 MiB. */
+  /**
+   * A reader's high-water mark: bytes waiting to be written to it (the transport's buffer and the
+   * broker's queue) above which it is behind. A client publishing to it then stops being read until
+   * it drains (flow control); a `conflate` destination keeps only its latest value for it; a queue
+   * holds its messages. Default 1 MiB. A reader is dropped by its destination's policy only when it
+   * stays behind for `slowConsumerGraceMs`, or when one more message would take its backlog past
+   * this plus the largest frame (so one legal frame never makes a reader "slow" by itself).
+   */
   readonly maxOutboundBytes: number;
+  /** Connections that may wait for login at once (before their CONNECT is accepted). Default 1024. */
+  readonly maxPreLoginConnections: number;
+  /** The same, from one remote address. Default 128. */
+  readonly maxPreLoginConnectionsPerAddress: number;
 }
 
 export interface Clock {
@@ -61,6 +72,12 @@ export interface BrokerOptions {
   readonly timerResolutionMs?: number;
   /** How long `shutdown()` waits for transports to report closed. Default 5000 ms. */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * How long a reader may stay over its high-water mark (`limits.maxOutboundBytes`) on a destination
+   * whose slow-consumer policy is `error` before it gets that ERROR; meanwhile the clients publishing
+   * to it wait. Default 5000 ms.
+   */
+  readonly slowConsumerGraceMs?: number;
   readonly limits?: Partial<BrokerLimits>;
   /** Who may send and subscribe where, and each destination's slow-consumer policy. Default `DEFAULT_DESTINATION_RULES`. */
   readonly destinationRules?: readonly DestinationRule[];
@@ -82,6 +99,7 @@ export interface ResolvedOptions {
   /** The effective tick: the option, or half the shortest heart-beat interval if less. */
   readonly timerResolutionMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly slowConsumerGraceMs: number;
   readonly limits: BrokerLimits;
   readonly destinationRules: readonly DestinationRule[];
   readonly observer: BrokerObserver;
@@ -105,6 +123,8 @@ export const DEFAULT_LIMITS: BrokerLimits = Object.freeze({
   maxQueues: 10_000,
   maxUnackedPerSubscription: 1000,
   maxOutboundBytes: 1 * MiB,
+  maxPreLoginConnections: 1024,
+  maxPreLoginConnectionsPerAddress: 128,
 });
 
 export const DEFAULT_SERVER_NAME = 'stomping-ground/0.1.0';
@@ -125,6 +145,8 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
   wholeNumber('heartBeatGraceMs', heartBeatGraceMs, 0);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
   wholeNumber('shutdownTimeoutMs', shutdownTimeoutMs, 0);
+  const slowConsumerGraceMs = options.slowConsumerGraceMs ?? 5000;
+  wholeNumber('slowConsumerGraceMs', slowConsumerGraceMs, 0);
 
   const heartBeat: HeartBeat = {
     canSend: options.heartBeat?.canSend ?? 10_000,
@@ -174,6 +196,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     heartBeatGraceMs,
     timerResolutionMs: tickMs,
     shutdownTimeoutMs,
+    slowConsumerGraceMs,
     limits,
     destinationRules: Object.freeze([...destinationRules]),
     observer: options.observer ?? silentObserver,

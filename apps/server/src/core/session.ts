@@ -10,6 +10,7 @@
  */
 import {
   type Command,
+  DEFAULT_DECODER_LIMITS,
   encodeFrame,
   escapeHeader,
   type Frame,
@@ -42,6 +43,7 @@ import {
   userRouteKey,
 } from './destinations';
 import { BrokerError, BrokerErrorCode, closeCodeFor, type ProtocolFault, toProtocolFault } from './errors';
+import type { FlowControl, FlowParty } from './flow-control';
 import type { HeartbeatClock, Tickable } from './heartbeat-clock';
 import type { IdSource } from './ids';
 import type { Logger } from './logger';
@@ -76,10 +78,14 @@ export interface SessionHost {
   readonly clock: HeartbeatClock;
   readonly ids: IdSource;
   readonly totals: BrokerTotals;
+  /** Publishers wait here for readers that fell behind. */
+  readonly flow: FlowControl;
   publish(destination: string, body: Uint8Array | string, headers?: Headers): void;
   sendToUser(login: string, destination: string, body: Uint8Array | string, headers?: Headers): void;
   /** The transport is gone: forget the session. */
   removed(session: Session): void;
+  /** The session logged in: it no longer counts against the pre-login connection limits. */
+  loggedIn(session: Session): void;
 }
 
 /**
@@ -90,7 +96,7 @@ const MAX_HELD_FRAMES = 32;
 
 const textEncoder = new TextEncoder();
 
-export class Session implements SubscriptionOwner, Tickable {
+export class Session implements SubscriptionOwner, Tickable, FlowParty {
   readonly id: string;
   readonly info: ConnectionInfo;
   readonly connection: Connection;
@@ -131,6 +137,12 @@ export class Session implements SubscriptionOwner, Tickable {
   private backpressured = false;
   private wasConnected = false;
   private transportClosing = false;
+  /** Since when this reader has been over its high-water mark with messages that must not be skipped. */
+  private behindSince: number | undefined;
+  /** The destination of the message that put it behind. */
+  private behindOn = '';
+  /** The socket is not being read: this session published to readers that are behind. */
+  private readingPaused = false;
 
   constructor(host: SessionHost, transport: Transport, info: ConnectionInfo, id: string) {
     this.id = id;
@@ -160,10 +172,17 @@ export class Session implements SubscriptionOwner, Tickable {
       closed: () => this.transportClosed(),
       drained: () => this.drained(),
     };
+    transport.limitInput?.(this.frameLimit);
     host.clock.add(this);
   }
 
   private readonly now = (): number => this.options.clock.now();
+
+  /** The largest frame accepted now: the pre-login limit until CONNECTED. */
+  private get frameLimit(): number {
+    const limits = this.wasConnected ? this.options.limits.postLogin : this.options.limits.preLogin;
+    return limits.maxFrameBytes ?? DEFAULT_DECODER_LIMITS.maxFrameBytes;
+  }
 
   /** A method rather than a comparison, so TypeScript does not keep a narrowing across calls that change the state. */
   private isConnected(): boolean {
@@ -211,10 +230,14 @@ export class Session implements SubscriptionOwner, Tickable {
   };
 
   private process(frame: Frame): void {
+    const flow = this.host.flow;
+    flow.begin(this);
     try {
       this.handle(frame);
     } catch (error) {
       this.fail(error, getHeader(frame.headers, 'receipt'));
+    } finally {
+      flow.end(this);
     }
   }
 
@@ -347,6 +370,8 @@ export class Session implements SubscriptionOwner, Tickable {
     this.wasConnected = true;
     this.lastReadAt = this.now();
     this.decoder.setLimits(this.options.limits.postLogin);
+    this.transport.limitInput?.(this.frameLimit);
+    this.host.loggedIn(this);
     this.logger = this.logger.child({ login });
     this.context = {
       login,
@@ -779,37 +804,101 @@ export class Session implements SubscriptionOwner, Tickable {
     this.writeMessage(subscription, message, redelivered);
   }
 
+  /**
+   * A topic or user-destination message for one of this session's subscriptions. Below the
+   * high-water mark it is written at once. Above it, a `conflate` destination keeps only its latest
+   * value; an `error` destination still gets it (nothing is skipped) while the client that published
+   * it waits for this reader to drain (`FlowControl`), and only a reader that stays behind for
+   * `slowConsumerGraceMs`, or whose backlog would outgrow the high-water mark plus one largest
+   * frame, gets `STOMP_ERR_SLOW_CONSUMER`.
+   */
   offer(subscription: Subscription, message: OutboundMessage): void {
     if (this.state !== SessionState.CONNECTED) return;
     const limits = this.options.limits;
     // Values held back earlier go first, so a reader never sees an older value after a newer one.
     if (this.conflated.size > 0) this.releaseConflated();
-    const congested = this.outbound.backlogBytes > limits.maxOutboundBytes;
+    const backlog = this.outbound.backlogBytes;
+    const congested = backlog > limits.maxOutboundBytes;
     const windowFull =
       subscription.ack !== AckMode.AUTO && subscription.unacked.size >= limits.maxUnackedPerSubscription;
-    if (!congested && !windowFull && !this.conflated.has(subscription)) {
-      this.writeMessage(subscription, message, false);
-      return;
-    }
     const name = subscription.destination.name;
     if (subscription.rule.slowConsumer === SlowConsumerPolicy.CONFLATE) {
+      if (!congested && !windowFull && !this.conflated.has(subscription)) {
+        this.writeMessage(subscription, message, false);
+        return;
+      }
       if (this.conflated.has(subscription)) this.observer.messageDropped('conflated');
       else this.observer.slowConsumer('conflated', name);
       this.conflated.set(subscription, message);
       this.markBackpressured();
       return;
     }
-    this.observer.slowConsumer('closed', name);
-    this.fail(
-      new BrokerError(BrokerErrorCode.SLOW_CONSUMER, `too slow reading ${name}`, {
-        detail: windowFull
-          ? `${subscription.unacked.size} messages on ${name} await acknowledgement, the most allowed`
-          : `more than ${limits.maxOutboundBytes} bytes wait to be written to this connection`,
-      }),
-    );
+    if (windowFull) {
+      this.dropSlowReader(
+        name,
+        `${subscription.unacked.size} messages on ${name} await acknowledgement, the most allowed`,
+      );
+      return;
+    }
+    if (congested) {
+      const now = this.now();
+      const hardLimit = limits.maxOutboundBytes + this.frameLimit;
+      if (backlog + message.body.length > hardLimit) {
+        this.dropSlowReader(
+          name,
+          `${backlog} bytes already wait to be written to this connection; the most is ${hardLimit}`,
+        );
+        return;
+      }
+      if (this.behindSince !== undefined && now - this.behindSince > this.options.slowConsumerGraceMs) {
+        this.dropSlowReader(name, this.behindDetail(now));
+        return;
+      }
+    }
+    const written = this.writeMessage(subscription, message, false);
+    if (backlog + written > limits.maxOutboundBytes) this.fallBehind(name);
   }
 
-  private writeMessage(subscription: Subscription, message: OutboundMessage, redelivered: boolean): void {
+  /** This reader is over its high-water mark with messages that must not be skipped. */
+  private fallBehind(destination: string): void {
+    if (this.behindSince === undefined) {
+      this.behindSince = this.now();
+      this.behindOn = destination;
+    }
+    this.host.flow.readerBehind(this);
+    this.markBackpressured();
+  }
+
+  private behindDetail(now: number): string {
+    return `more than ${this.options.limits.maxOutboundBytes} bytes have waited to be written to this connection for ${Math.round(now - (this.behindSince ?? now))} ms`;
+  }
+
+  private dropSlowReader(destination: string, detail: string): void {
+    this.observer.slowConsumer('closed', destination);
+    this.fail(new BrokerError(BrokerErrorCode.SLOW_CONSUMER, `too slow reading ${destination}`, { detail }));
+  }
+
+  // ── Flow control (FlowParty) ───────────────────────────────────────────────────────────────────
+
+  /** Stops reading this client's socket: what it published waits on readers that are behind. */
+  pauseReading(): void {
+    if (this.readingPaused || this.transportClosing || this.state === SessionState.CLOSED) return;
+    this.readingPaused = true;
+    this.observer.publisherPaused();
+    this.transport.pause();
+  }
+
+  /** Reads this client's socket again; the silence while paused does not count against its heart-beats. */
+  resumeReading(): void {
+    if (!this.readingPaused) return;
+    this.readingPaused = false;
+    this.lastReadAt = this.now();
+    if (this.transportClosing || this.state === SessionState.CLOSED) return;
+    this.transport.resume();
+  }
+
+  /** Queues the MESSAGE frame; returns its size in bytes. */
+  private writeMessage(subscription: Subscription, message: OutboundMessage, redelivered: boolean): number {
     let ack: string | undefined;
     if (subscription.ack !== AckMode.AUTO) {
       // STOMP 1.2, "MESSAGE": in the client modes a MESSAGE carries an `ack` header for the ACK's `id`.
@@ -838,6 +927,7 @@ export class Session implements SubscriptionOwner, Tickable {
     totals.framesOut++;
     totals.bytesOut += bytes;
     this.observer.frameOut('MESSAGE', bytes);
+    return bytes;
   }
 
   /** Sends held-back values while the socket has room and their subscriptions' windows allow. */
@@ -861,7 +951,14 @@ export class Session implements SubscriptionOwner, Tickable {
   /** The socket may have drained: release held-back values and let queues try this session again. */
   private releaseBackpressure(): void {
     if (this.state !== SessionState.CONNECTED) return;
-    if (this.outbound.backlogBytes > this.options.limits.maxOutboundBytes) return;
+    const backlog = this.outbound.backlogBytes;
+    const highWater = this.options.limits.maxOutboundBytes;
+    // Publishers waiting for this reader go on once it is half-way drained, not at every dip below the mark.
+    if (this.behindSince !== undefined && backlog <= highWater / 2) {
+      this.behindSince = undefined;
+      this.host.flow.readerClear(this);
+    }
+    if (backlog > highWater) return;
     this.backpressured = false;
     this.releaseConflated();
     if (this.conflated.size > 0) this.backpressured = true;
@@ -893,6 +990,7 @@ export class Session implements SubscriptionOwner, Tickable {
         // agreed interval; here, twice the interval plus a grace for network jitter.
         if (
           this.expectEvery > 0 &&
+          !this.readingPaused &&
           now - this.lastReadAt > 2 * this.expectEvery + this.options.heartBeatGraceMs
         ) {
           this.fail(
@@ -915,6 +1013,9 @@ export class Session implements SubscriptionOwner, Tickable {
           this.observer.frameOut('HEARTBEAT', 1);
         }
         if (this.backpressured) this.releaseBackpressure();
+        if (this.behindSince !== undefined && now - this.behindSince > this.options.slowConsumerGraceMs) {
+          this.dropSlowReader(this.behindOn, this.behindDetail(now));
+        }
         return;
       case SessionState.CLOSING:
         // A DISCONNECT waiting on app handlers does not wait forever.
@@ -1038,6 +1139,8 @@ export class Session implements SubscriptionOwner, Tickable {
     this.transactions.clear();
     this.conflated.clear();
     this.backpressured = false;
+    this.behindSince = undefined;
+    this.host.flow.forget(this);
     const subscriptions = [...this.subscriptions.values()];
     this.subscriptions.clear();
     this.ackIndex.clear();

@@ -16,6 +16,19 @@ export interface Transport {
    * TCP ignores it.
    */
   close(code: number, reason: string): void;
+  /**
+   * Stops reading from the socket (flow control: a publisher whose readers fall behind waits). Bytes
+   * already read may still arrive. The adapter keeps the socket open.
+   */
+  pause(): void;
+  /** Reads from the socket again after `pause`. */
+  resume(): void;
+  /**
+   * Optional: the largest frame the session accepts from now on (the pre-login limit at first, the
+   * full one after login). An adapter that buffers a whole message before handing it over (a
+   * WebSocket) refuses a larger message as it arrives, rather than after buffering it.
+   */
+  limitInput?(maxFrameBytes: number): void;
 }
 
 /** What an adapter knows about a connection when it opens it. */

@@ -76,6 +76,17 @@ export function createBrokerMetrics(): BrokerMetrics {
     labelNames: ['reason'],
     registers: [registry],
   });
+  const publisherPauses = new Counter({
+    name: 'stomp_publisher_pauses_total',
+    help: 'Times a publishing client stopped being read until the readers it reached had drained (flow control)',
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'stomp_connections_refused_total',
+    help: 'Connections refused before a session began: origin (WebSocket handshake from a foreign Origin), pre-login-limit',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
 
   let broker: Broker | undefined;
   const stats = () => broker?.stats();
@@ -218,6 +229,12 @@ export function createBrokerMetrics(): BrokerMetrics {
     },
     messageDropped(reason) {
       dropped.inc({ reason });
+    },
+    publisherPaused() {
+      publisherPauses.inc();
+    },
+    connectionRefused(reason) {
+      refused.inc({ reason });
     },
   };
 

@@ -18,7 +18,13 @@ export interface StompTcpListener {
   destroyAll(): void;
 }
 
-export function tcpTransport(socket: Socket): Transport {
+export interface TcpTransportOptions {
+  /** After `close`, how long the peer has to close its side before the socket is destroyed. */
+  readonly closeGraceMs: number;
+}
+
+export function tcpTransport(socket: Socket, options: TcpTransportOptions): Transport {
+  let closing = false;
   return {
     send(bytes) {
       socket.write(bytes);
@@ -27,20 +33,31 @@ export function tcpTransport(socket: Socket): Transport {
       return socket.writableLength;
     },
     close() {
+      if (closing) return;
+      closing = true;
+      // `end()` flushes what was written (the ERROR, STOMP 1.2 "Connection Lingering") and half-closes;
+      // the socket is only released once the peer closes its side, so a peer that never does is cut off.
       socket.end();
+      setTimeout(() => socket.destroy(), options.closeGraceMs).unref();
+    },
+    pause() {
+      socket.pause();
+    },
+    resume() {
+      socket.resume();
     },
   };
 }
 
 export function createStompTcpListener(
   broker: Broker,
-  options: { port: number; host: string; log: FastifyBaseLogger },
+  options: { port: number; host: string; closeGraceMs: number; log: FastifyBaseLogger },
 ): StompTcpListener {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
-    const connection = broker.connect(tcpTransport(socket), {
+    const connection = broker.connect(tcpTransport(socket, options), {
       kind: 'tcp',
       remoteAddress: socket.remoteAddress ?? 'unknown',
     });
@@ -78,6 +95,7 @@ const tcpPlugin: FastifyPluginAsync = async (app) => {
   }
   const listener = createStompTcpListener(app.broker, {
     ...tcp,
+    closeGraceMs: app.config.closeGraceMs,
     log: app.log.child({ component: 'stomp-tcp' }),
   });
   app.decorate('stompTcp', listener);

@@ -5,7 +5,11 @@
  * - Subprotocol: the highest of v12.stomp, v11.stomp, v10.stomp the client offers. `ws` would
  *   take the client's first offer, and older clients (stomp.js, and snippets copied from it) offer
  *   them oldest first.
- * - Origin: checked before the upgrade, so a foreign page gets a plain 403 and no socket.
+ * - Origin: checked before the upgrade against the configured allowlist (never the `Host` header,
+ *   which a DNS-rebinding page controls), so a foreign page gets a plain 403 and no socket.
+ * - Limits per connection: a message larger than the session's frame limit (small before login) is
+ *   refused as it arrives, as is one in too many fragments; see `ws-receiver.ts`.
+ * - Closing: a peer that does not answer the closing handshake is cut off after `closeGraceMs`.
  * - Messages are handed to the core as bytes, text or binary alike: the STOMP decoder is streaming,
  *   so a frame split across messages and several frames in one message both work.
  */
@@ -16,6 +20,7 @@ import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
 import type { Transport } from '../core/transport';
 import { isOriginAllowed } from './origin';
+import { receiverLimits } from './ws-receiver';
 
 /** WebSocket close reasons are at most 123 bytes (RFC 6455, section 5.5). */
 function closeReason(reason: string): string {
@@ -27,7 +32,27 @@ function toBytes(data: RawData): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
-export function webSocketTransport(socket: WebSocket): Transport {
+/**
+ * Slack over the frame limit for one WebSocket message: a frame just over the limit still reaches
+ * the decoder, which answers with a STOMP ERROR (`STOMP_ERR_FRAME_TOO_LARGE`) rather than a bare
+ * close 1009; anything larger is refused by `ws` as its header arrives.
+ */
+const MESSAGE_SLACK_BYTES = 1024;
+
+/**
+ * Fragments one message may come in. Browsers and stompjs send each frame as one unfragmented
+ * message; many tiny fragments would make `ws` hold an object per fragment.
+ */
+const MAX_FRAGMENTS_PER_MESSAGE = 1024;
+
+export interface WebSocketTransportOptions {
+  /** After `close`, how long the peer has to answer the closing handshake before the socket is destroyed. */
+  readonly closeGraceMs: number;
+}
+
+export function webSocketTransport(socket: WebSocket, options: WebSocketTransportOptions): Transport {
+  const limits = receiverLimits(socket);
+  let closing = false;
   return {
     send(bytes, binary) {
       socket.send(bytes, { binary });
@@ -36,7 +61,20 @@ export function webSocketTransport(socket: WebSocket): Transport {
       return socket.bufferedAmount;
     },
     close(code, reason) {
+      if (closing) return;
+      closing = true;
       socket.close(code, closeReason(reason));
+      // `ws` waits 30 s for the peer's closing frame; a peer that never sends it is cut off sooner.
+      setTimeout(() => socket.terminate(), options.closeGraceMs).unref();
+    },
+    pause() {
+      socket.pause();
+    },
+    resume() {
+      socket.resume();
+    },
+    limitInput(maxFrameBytes) {
+      limits?.setMaxPayload(maxFrameBytes + MESSAGE_SLACK_BYTES);
     },
   };
 }
@@ -46,9 +84,9 @@ const websocketPlugin: FastifyPluginAsync = async (app) => {
 
   await app.register(websocket, {
     options: {
-      // A whole frame may come in one message (stompjs sends it so); the decoder enforces the
-      // frame limits, the slack lets its error be a STOMP ERROR rather than a bare close 1009.
-      maxPayload: config.maxFrameBytes + 64 * 1024,
+      // The most any connection may send in one message; each connection's own limit (smaller
+      // before login) is set by `webSocketTransport.limitInput`.
+      maxPayload: config.maxFrameBytes + MESSAGE_SLACK_BYTES,
       perMessageDeflate: config.perMessageDeflate,
       handleProtocols: (offered) => chooseSubprotocol(offered) ?? false,
     },
@@ -60,10 +98,11 @@ const websocketPlugin: FastifyPluginAsync = async (app) => {
   });
 
   const checkOrigin = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
+    if (!isOriginAllowed(request.headers.origin, config.allowedOrigins)) {
+      app.brokerMetrics.observer.connectionRefused('origin');
       request.log.warn(
-        { origin: request.headers.origin },
-        'refused a WebSocket handshake from a foreign origin',
+        { origin: request.headers.origin, remoteAddress: request.ip },
+        'refused a WebSocket handshake from an Origin not allowed',
       );
       return reply.code(403).send({ error: 'Forbidden', message: 'this Origin may not open /ws' });
     }
@@ -71,7 +110,8 @@ const websocketPlugin: FastifyPluginAsync = async (app) => {
 
   app.get(STOMP_WEBSOCKET_PATH, { websocket: true, preValidation: checkOrigin }, (socket, request) => {
     const subprotocolVersion = socket.protocol === '' ? undefined : versionOfSubprotocol(socket.protocol);
-    const connection = broker.connect(webSocketTransport(socket), {
+    const limits = receiverLimits(socket);
+    const connection = broker.connect(webSocketTransport(socket, config), {
       kind: 'ws',
       remoteAddress: request.ip,
       subprotocolVersion,
@@ -79,6 +119,19 @@ const websocketPlugin: FastifyPluginAsync = async (app) => {
     socket.on('message', (data) => connection.receive(toBytes(data)));
     socket.on('close', () => connection.closed());
     socket.on('error', (error) => request.log.debug({ err: error }, 'WebSocket error'));
+    const raw = request.raw.socket;
+    // `ws` has no drain event: its socket's tells a slow reader's held-back messages they may go.
+    raw.on('drain', () => connection.drained?.());
+    if (limits !== undefined) {
+      // Runs after `ws` has read each chunk, so the fragments it holds for the message in progress are counted.
+      raw.on('data', () => {
+        if (limits.fragments <= MAX_FRAGMENTS_PER_MESSAGE) return;
+        socket.pause();
+        request.log.debug('closed a WebSocket sending a message in too many fragments');
+        socket.close(1009, `more than ${MAX_FRAGMENTS_PER_MESSAGE} fragments in one message`);
+        setTimeout(() => socket.terminate(), config.closeGraceMs).unref();
+      });
+    }
   });
 };
 

@@ -281,4 +281,6 @@ const noopObserver = {
   slowConsumer: () => {},
   protocolError: () => {},
   messageDropped: () => {},
+  publisherPaused: () => {},
+  connectionRefused: () => {},
 };

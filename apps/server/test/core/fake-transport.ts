@@ -24,6 +24,8 @@ export class FakeTransport implements Transport {
   heartbeats = 0;
   closedWith: { code: number; reason: string } | undefined;
   connection: Connection | undefined;
+  /** Whether the broker has stopped reading this connection (flow control). */
+  paused = false;
   /** When false, `close` does not report back (an adapter that never calls `closed()`). */
   reportsClose = true;
   private readonly decoder: FrameDecoder;
@@ -55,6 +57,14 @@ export class FakeTransport implements Transport {
     this.closedWith = { code, reason };
     // A real adapter reports the socket closed a little later.
     if (this.reportsClose) queueMicrotask(() => this.connection?.closed());
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
   }
 
   /** Frames received, optionally only those of one command. */

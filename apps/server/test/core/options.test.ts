@@ -12,6 +12,7 @@ describe('broker options', () => {
     expect(options.heartBeatGraceMs).toBe(1000);
     expect(options.timerResolutionMs).toBe(1000);
     expect(options.shutdownTimeoutMs).toBe(5000);
+    expect(options.slowConsumerGraceMs).toBe(5000);
     expect(options.destinationRules).toEqual(DEFAULT_DESTINATION_RULES);
     expect(options.limits).toEqual({
       preLogin: { maxFrameBytes: 65_536, maxBodyBytes: 65_536, maxHeaders: 64, maxHeaderLineBytes: 8192 },
@@ -30,6 +31,8 @@ describe('broker options', () => {
       maxQueues: 10_000,
       maxUnackedPerSubscription: 1000,
       maxOutboundBytes: 1_048_576,
+      maxPreLoginConnections: 1024,
+      maxPreLoginConnectionsPerAddress: 128,
     });
     expect(DEFAULT_LIMITS.maxOutboundBytes).toBe(1_048_576);
   });

@@ -110,23 +110,97 @@ describe('a slow reader on a conflating destination', () => {
   });
 });
 
-describe('a slow reader on an error destination', () => {
-  it('is sent ERROR STOMP_ERR_SLOW_CONSUMER and closed', async () => {
+describe('a reader behind on an error destination', () => {
+  it('still gets every message while it is behind for less than the grace', async () => {
     const { events, observer } = recordingObserver();
     const broker = new Broker({ limits: { maxOutboundBytes: MAX }, observer });
+    const slow = await connectClient(broker);
+    slow.send('SUBSCRIBE', { id: 'c', destination: '/topic/chat' });
+    await settle();
+    slow.transport.bufferedAmount = MAX + 1;
+    for (let i = 0; i < 3; i++) broker.publish('/topic/chat', `${i}`);
+    await settle();
+    expect(slow.bodies()).toEqual(['0', '1', '2']);
+    expect(slow.closedWith).toBeUndefined();
+    expect(events).toEqual([]);
+  });
+
+  it('is sent ERROR STOMP_ERR_SLOW_CONSUMER once it has stayed behind for the grace', async () => {
+    vi.useFakeTimers();
+    const { events, observer } = recordingObserver();
+    const broker = new Broker({
+      limits: { maxOutboundBytes: MAX },
+      slowConsumerGraceMs: 2000,
+      timerResolutionMs: 100,
+      observer,
+    });
     const slow = await connectClient(broker);
     const fast = await connectClient(broker);
     for (const client of [slow, fast]) client.send('SUBSCRIBE', { id: 'c', destination: '/topic/chat' });
     await settle();
     slow.transport.bufferedAmount = MAX + 1;
     broker.publish('/topic/chat', 'hello');
-    await settle();
+    await vi.advanceTimersByTimeAsync(1900);
+    expect(slow.closedWith).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(200);
     expect(slow.error()).toMatchObject({
       code: BrokerErrorCode.SLOW_CONSUMER,
       close: CloseCode.POLICY_VIOLATION,
     });
     expect(events).toEqual(['closed /topic/chat']);
     expect(fast.bodies()).toEqual(['hello']);
+    expect(fast.closedWith).toBeUndefined();
+  });
+
+  it('is not behind any more once it has drained half-way, and gets the whole grace again next time', async () => {
+    vi.useFakeTimers();
+    const broker = new Broker({
+      limits: { maxOutboundBytes: MAX },
+      slowConsumerGraceMs: 2000,
+      timerResolutionMs: 100,
+    });
+    const reader = await connectClient(broker);
+    reader.send('SUBSCRIBE', { id: 'c', destination: '/topic/chat' });
+    await settle();
+    reader.transport.bufferedAmount = MAX + 1;
+    broker.publish('/topic/chat', 'one');
+    await vi.advanceTimersByTimeAsync(1500);
+    reader.transport.bufferedAmount = MAX / 2;
+    reader.connection.drained?.();
+    await vi.advanceTimersByTimeAsync(100);
+    reader.transport.bufferedAmount = MAX + 1;
+    broker.publish('/topic/chat', 'two');
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(reader.closedWith).toBeUndefined();
+    expect(reader.bodies()).toEqual(['one', 'two']);
+  });
+
+  it('is sent the ERROR at once when one more message would outgrow the high-water mark plus one largest frame', async () => {
+    const broker = new Broker({
+      limits: { maxOutboundBytes: MAX, postLogin: { maxFrameBytes: 2 * MAX, maxBodyBytes: 2 * MAX } },
+    });
+    const slow = await connectClient(broker);
+    slow.send('SUBSCRIBE', { id: 'c', destination: '/topic/chat' });
+    await settle();
+    slow.transport.bufferedAmount = 3 * MAX - 10;
+    broker.publish('/topic/chat', 'x'.repeat(100));
+    await settle();
+    expect(slow.bodies()).toEqual([]);
+    expect(slow.error().code).toBe(BrokerErrorCode.SLOW_CONSUMER);
+  });
+
+  it('takes one legal message larger than its high-water mark without being called slow', async () => {
+    const broker = new Broker({ limits: { maxOutboundBytes: MAX } });
+    const reader = await connectClient(broker);
+    reader.send('SUBSCRIBE', { id: 'c', destination: '/topic/chat' });
+    await settle();
+    const big = 'x'.repeat(3 * MAX);
+    broker.publish('/topic/chat', big);
+    reader.transport.bufferedAmount = 3 * MAX;
+    broker.publish('/topic/chat', big);
+    await settle();
+    expect(reader.bodies()).toEqual([big, big]);
+    expect(reader.closedWith).toBeUndefined();
   });
 
   it('is closed when it leaves a full window of topic messages unacknowledged', async () => {
@@ -137,6 +211,87 @@ describe('a slow reader on an error destination', () => {
     await settle();
     expect(client.bodies()).toEqual(['0', '1', '2']);
     expect(client.error().code).toBe(BrokerErrorCode.SLOW_CONSUMER);
+  });
+});
+
+describe('a client publishing to readers that are behind', () => {
+  async function publisherAndReaders(options: { graceMs?: number } = {}) {
+    const broker = new Broker({
+      limits: { maxOutboundBytes: MAX },
+      slowConsumerGraceMs: options.graceMs ?? 5000,
+      timerResolutionMs: 100,
+    });
+    const publisher = await connectClient(broker, { heartBeat: '1000,0' });
+    const slow = await connectClient(broker);
+    const fast = await connectClient(broker);
+    for (const client of [slow, fast]) client.send('SUBSCRIBE', { id: 'c', destination: '/topic/chat' });
+    await settle();
+    return { broker, publisher, slow, fast };
+  }
+
+  it('stops being read until the reader drains, then is read again, and nothing is lost', async () => {
+    const { broker, publisher, slow, fast } = await publisherAndReaders();
+    slow.transport.bufferedAmount = MAX + 1;
+    publisher.send('SEND', { destination: '/topic/chat' }, 'first');
+    await settle();
+    expect(publisher.transport.paused).toBe(true);
+    expect(broker.pausedPublishers).toBe(1);
+    slow.transport.bufferedAmount = 0;
+    slow.connection.drained?.();
+    expect(publisher.transport.paused).toBe(false);
+    publisher.send('SEND', { destination: '/topic/chat' }, 'second');
+    await settle();
+    for (const reader of [slow, fast]) expect(reader.bodies()).toEqual(['first', 'second']);
+    expect(publisher.closedWith).toBeUndefined();
+  });
+
+  it('is read again when the reader it waits for goes away', async () => {
+    const { publisher, slow } = await publisherAndReaders();
+    slow.transport.bufferedAmount = MAX + 1;
+    publisher.send('SEND', { destination: '/topic/chat' }, 'hello');
+    await settle();
+    expect(publisher.transport.paused).toBe(true);
+    slow.connection.closed();
+    expect(publisher.transport.paused).toBe(false);
+  });
+
+  it('is read again when the reader that stays behind past the grace is dropped', async () => {
+    vi.useFakeTimers();
+    const { publisher, slow, fast } = await publisherAndReaders({ graceMs: 1000 });
+    slow.transport.bufferedAmount = MAX + 1;
+    publisher.send('SEND', { destination: '/topic/chat' }, 'hello');
+    await settle();
+    expect(publisher.transport.paused).toBe(true);
+    await vi.advanceTimersByTimeAsync(1200);
+    expect(slow.error().code).toBe(BrokerErrorCode.SLOW_CONSUMER);
+    expect(publisher.transport.paused).toBe(false);
+    expect(fast.closedWith).toBeUndefined();
+  });
+
+  it('is not dropped for the silence of its heart-beats while it is not being read', async () => {
+    vi.useFakeTimers();
+    const { publisher, slow } = await publisherAndReaders({ graceMs: 60_000 });
+    slow.transport.bufferedAmount = MAX + 1;
+    publisher.send('SEND', { destination: '/topic/chat' }, 'hello');
+    await settle();
+    // Heart-beats were agreed every 1000 ms: silence past 2 × 1000 + grace would close it if it were read.
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(publisher.closedWith).toBeUndefined();
+    slow.transport.bufferedAmount = 0;
+    slow.connection.drained?.();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(publisher.closedWith).toBeUndefined();
+  });
+
+  it('never waits for itself', async () => {
+    const { publisher } = await publisherAndReaders();
+    publisher.send('SUBSCRIBE', { id: 'own', destination: '/topic/chat' });
+    await settle();
+    publisher.transport.bufferedAmount = MAX + 1;
+    publisher.send('SEND', { destination: '/topic/chat' }, 'echo');
+    await settle();
+    expect(publisher.transport.paused).toBe(false);
+    expect(publisher.bodies()).toEqual(['echo']);
   });
 });
 

@@ -55,9 +55,18 @@ describe('the Origin check', () => {
     expect(await handshakeStatus('https://evil.example')).toBe(403);
   });
 
-  it('accepts the dev servers and the same origin', async () => {
+  it('accepts the origins it was configured with', async () => {
     expect(await handshakeStatus('http://localhost:5173')).toBe(101);
-    expect(await handshakeStatus(server.httpUrl)).toBe(101);
+  });
+
+  it('refuses its own address as an Origin unless configured: Host is never trusted for it', async () => {
+    expect(await handshakeStatus(server.httpUrl)).toBe(403);
+  });
+
+  it('counts refused handshakes in /metrics', async () => {
+    await handshakeStatus('https://evil.example');
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^stomp_connections_refused_total\{reason="origin"\} [1-9]/m);
   });
 
   it('accepts a client that sends no Origin (not a browser)', async () => {
@@ -133,9 +142,15 @@ describe('WebSocket messages', () => {
     expect(message.body[12345]).toBe(12345 % 251);
   });
 
-  it('refuses a frame over 64 KiB before login with an ERROR and a close', async () => {
+  it('refuses a message far over 64 KiB before login as its header arrives, with close 1009', async () => {
     const client = await probe();
-    client.sendRaw(`CONNECT\naccept-version:1.2\nx:${'a'.repeat(70 * 1024)}\n\n\0`);
+    client.sendRaw(`CONNECT\naccept-version:1.2\nx:${'a'.repeat(1024 * 1024)}\n\n\0`);
+    expect(await client.closed).toMatchObject({ code: 1009 });
+  });
+
+  it('refuses a frame just over 64 KiB before login with an ERROR and a close', async () => {
+    const client = await probe();
+    client.sendRaw(`CONNECT\naccept-version:1.2\nx:${'a'.repeat(64 * 1024)}\n\n\0`);
     const error = await client.nextFrame();
     expect(error.command).toBe('ERROR');
     expect(getHeader(error.headers, 'message')).toBeTruthy();

@@ -117,10 +117,16 @@ describe('websocket-handshake.md', () => {
     expect(server.app.broker.stats().sessions).toBe(before);
   });
 
-  it('accepts an Origin naming the Host the request was sent to (the same origin)', async () => {
+  it('accepts a configured origin and never compares Origin with Host (DNS rebinding)', async () => {
     const port = portOf(server);
-    const response = await exchange(port, upgradeRequest(port, `http://localhost:${port}`));
-    expect(response.statusLine).toBe('HTTP/1.1 101 Switching Protocols');
+    const allowed = await exchange(port, upgradeRequest(port, 'http://localhost:5173'));
+    expect(allowed.statusLine).toBe('HTTP/1.1 101 Switching Protocols');
+    const rebinding = upgradeRequest(port, 'http://evil.example').replace(
+      /^Host: .*$/m,
+      'Host: evil.example',
+    );
+    const refused = await exchange(port, rebinding);
+    expect(refused.statusLine).toBe('HTTP/1.1 403 Forbidden');
   });
 });
 

@@ -74,22 +74,31 @@ export class StompProbe {
     const closed = new Promise<Closed>((resolve) => {
       socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
     });
+    // A message can arrive in the same chunk as the handshake's answer, before `open` is awaited.
+    let probe: StompProbe | undefined;
+    const early: Array<{ data: Buffer; binary: boolean }> = [];
+    const take = (target: StompProbe, data: Buffer, binary: boolean) => {
+      target.messages.push({ data: new Uint8Array(data), binary });
+      target.receive(data);
+    };
+    socket.on('message', (data: Buffer, binary) => {
+      if (probe === undefined) early.push({ data, binary });
+      else take(probe, data, binary);
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
-    const probe = new StompProbe(
+    const opened = new StompProbe(
       (data) => socket.send(data),
       () => socket.close(),
       socket,
       closed,
       socket.protocol,
     );
-    socket.on('message', (data: Buffer, binary) => {
-      probe.messages.push({ data: new Uint8Array(data), binary });
-      probe.receive(data);
-    });
-    return probe;
+    probe = opened;
+    for (const { data, binary } of early) take(opened, data, binary);
+    return opened;
   }
 
   static async tcp(port: number): Promise<StompProbe> {
