@@ -154,6 +154,9 @@ export const DEV_ORIGINS: readonly string[] = [
   'http://127.0.0.1:5174',
   'http://localhost:5175',
   'http://127.0.0.1:5175',
+  // The lessons site's own dev server (its labs open /ws), when opened on its port.
+  'http://localhost:5176',
+  'http://127.0.0.1:5176',
 ];
 
 export class ConfigError extends Error {

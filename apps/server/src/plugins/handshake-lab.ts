@@ -42,7 +42,7 @@ const handshakeLabPlugin: FastifyPluginAsync = async (app) => {
     {
       websocket: true,
       preValidation: async (request, reply) => {
-        if (!isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
+        if (!isOriginAllowed(request.headers.origin, config.allowedOrigins)) {
           return reply.code(403).send({ error: 'Forbidden', message: 'this Origin may not open the lab' });
         }
       },
