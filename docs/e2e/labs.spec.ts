@@ -162,3 +162,58 @@ test('the acks lab shares jobs between two consumers and redelivers a NACKed one
   expect(errors).toEqual([]);
   await page.context().close();
 });
+
+test('the connecting lab runs the legacy and the current API, each seeing both hellos', async ({
+  browser,
+}) => {
+  const { page, errors } = await open(browser, 'connecting');
+  const lab = page.getByTestId('lab-connecting');
+  await lab.getByTestId('connecting-legacy-run').click();
+  await expect(lab.getByTestId('connecting-legacy-log')).toContainText('connected, version 1.2');
+  await lab.getByTestId('connecting-modern-run').click();
+  await expect(lab.getByTestId('connecting-modern-log')).toContainText('got hello from Client');
+  await expect(lab.getByTestId('connecting-legacy-log')).toContainText('got hello from Client');
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test('the reconnect lab comes back after a drop, resubscribes and gets the snapshot', async ({ browser }) => {
+  const { page, errors } = await open(browser, 'reconnecting');
+  const lab = page.getByTestId('lab-reconnect');
+  await lab.getByTestId('reconnect-connect').click();
+  await expect(lab.getByTestId('reconnect-state')).toHaveAttribute('data-state', 'connected');
+  await lab.getByTestId('reconnect-outage').selectOption('0');
+  await lab.getByTestId('reconnect-drop').click();
+  const timeline = lab.getByTestId('reconnect-timeline');
+  await expect(timeline).toContainText('connection lost');
+  await expect(timeline.locator('li', { hasText: 'SUBSCRIBE /topic/market/quotes.ACME again' })).toHaveCount(
+    1,
+  );
+  await expect(timeline.locator('li', { hasText: 'snapshot:true' })).toHaveCount(2);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test('the conflation lab: the throttled reader applies fewer quotes than it receives', async ({
+  browser,
+}) => {
+  const { page, errors } = await open(browser, 'market-data-conflation');
+  const lab = page.getByTestId('lab-conflation');
+  await lab.getByTestId('conflation-start').click();
+  const figures = async () => {
+    const text = (await lab.getByTestId('conflation-throttled').textContent()) ?? '';
+    const [received = 0, applied = 0] = [...text.matchAll(/(received|applied) (\d+)/g)].map((match) =>
+      Number(match[2]),
+    );
+    return { received, applied };
+  };
+  await expect.poll(async () => (await figures()).applied).toBeGreaterThan(0);
+  await expect
+    .poll(async () => {
+      const { received, applied } = await figures();
+      return received - applied;
+    })
+    .toBeGreaterThan(0);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
