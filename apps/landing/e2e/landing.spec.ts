@@ -9,7 +9,6 @@ import { LESSONS } from '../../../docs/.vitepress/lessons';
 
 let server: ServerProcess;
 
-
 test.beforeAll(async () => {
   server = new ServerProcess(await freePort(), { MARKET_UPDATES_PER_SECOND: '50' });
   await server.start();
