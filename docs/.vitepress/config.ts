@@ -24,7 +24,7 @@ export default defineConfig({
   base: '/docs/',
   outDir: 'dist',
   cacheDir: '.vitepress/cache',
-  srcExclude: ['node_modules/**', 'dist/**', 'e2e/**', 'test-results/**'],
+  srcExclude: ['node_modules/**', 'dist/**', 'e2e/**', 'test-results/**', 'screenshots/**'],
   rewrites: { 'README.md': 'index.md' },
   // The "Try it" steps of the local checkout name the dev servers on localhost.
   ignoreDeadLinks: 'localhostLinks',

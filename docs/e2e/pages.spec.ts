@@ -1,7 +1,7 @@
 /**
  * Every lesson of the production build renders for a visitor, on a desktop and on a phone: its
  * title, the sidebar in learning order, previous/next links, and not one console error. Each page
- * is also saved as a screenshot (`test-results/screenshots/`) for a person to look at.
+ * is also saved as a screenshot (`docs/screenshots/`) for a person to look at.
  */
 import { mkdirSync } from 'node:fs';
 import { type Browser, expect, type Page, test } from '@playwright/test';
@@ -13,7 +13,8 @@ const VIEWPORTS = [
   { name: 'phone', width: 390, height: 844 },
 ] as const;
 
-const SCREENSHOTS = new URL('../test-results/screenshots/', import.meta.url);
+/** Outside test-results/, which Playwright empties at the start of every run. */
+const SCREENSHOTS = new URL('../screenshots/', import.meta.url);
 
 let server: ServerProcess;
 
