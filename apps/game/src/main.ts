@@ -12,7 +12,7 @@ import { GameClient, type Intent } from './game/game-client';
 import { KeyboardInput } from './game/keyboard';
 import { Mode } from './game/mode';
 import { ConnectionStatus, GameConnection } from './net/connection';
-import { guestName, isValidName, loadSeat, saveSeat, setGuestName } from './net/identity';
+import { guestName, isValidName, loadSeat, saveSeat, setGuestName, storage } from './net/identity';
 import { RateMeter } from './net/rate-meter';
 import { settingsFromQuery } from './netcode/settings';
 import { createArenaGame, rendererName } from './scene/arena-scene';
@@ -80,7 +80,7 @@ const panel = createNetcodePanel(byTestId('netcode-controls'), settingsFromQuery
 
 const connection = new GameConnection({
   url: webSocketUrl(location),
-  login: name,
+  identityStorage: storage(),
   inspector,
   latency: () => panel.settings,
   meters,
@@ -101,7 +101,7 @@ nameInput.addEventListener('change', () => {
     nameInput.value = name;
     return;
   }
-  // The display name applies from the next join; the STOMP login stays until the page reloads.
+  // The display name applies from the next join; the STOMP login is the guest the broker minted.
   name = typed;
   setGuestName(typed);
   statusBar.name(typed);

@@ -92,7 +92,8 @@ class BenchClient {
   constructor(
     readonly socket: WebSocket,
     readonly role: Role,
-    readonly login: string,
+    /** Names the client in errors; it logs in as a guest the server mints. */
+    readonly label: string,
   ) {
     this.ready = new Promise((resolve) => (this.firstSnapshot = resolve));
     const frames = new FrameDecoder({ onFrame: (frame) => this.onFrame(frame) });
@@ -103,17 +104,16 @@ class BenchClient {
     });
   }
 
-  static async open(url: string, role: Role, login: string): Promise<BenchClient> {
+  static async open(url: string, role: Role, label: string): Promise<BenchClient> {
     const socket = new WebSocket(url, ['v12.stomp']);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
-    const client = new BenchClient(socket, role, login);
+    const client = new BenchClient(socket, role, label);
     await client.request('CONNECT', [
       ['accept-version', '1.2'],
       ['host', 'bench'],
-      ['login', login],
       ['heart-beat', '0,0'],
     ]);
     await client.request('SUBSCRIBE', [
@@ -173,7 +173,7 @@ class BenchClient {
         ['destination', destination],
       ]);
     } else if (event.type === 'rejected') {
-      throw new Error(`${this.login} was refused: ${event.reason}`);
+      throw new Error(`${this.label} was refused: ${event.reason}`);
     }
   }
 

@@ -34,6 +34,9 @@ const schema = {
       pattern: '^([^:,]+:[^,]*(,[^:,]+:[^,]*)*)?$',
       default: 'guest:guest,alice:alice,bob:bob',
     },
+    STOMP_GUESTS: { type: 'string', enum: ['on', 'off'], default: 'on' },
+    STOMP_MAX_CLAIMED_NAMES: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 100_000 },
+    IDENTITY_SECRET: { type: 'string', pattern: '^(.{32,})?$', default: '' },
     LOG_LEVEL: {
       type: 'string',
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -73,6 +76,9 @@ interface RawEnv {
   STOMP_CONNECT_TIMEOUT_MS: number;
   STOMP_HEARTBEAT: string;
   STOMP_USERS: string;
+  STOMP_GUESTS: 'on' | 'off';
+  STOMP_MAX_CLAIMED_NAMES: number;
+  IDENTITY_SECRET: string;
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_MS: number;
   MARKET_ENABLED: boolean;
@@ -121,8 +127,19 @@ export interface ServerConfig {
   readonly connectTimeoutMs: number;
   /** What the server offers in CONNECTED: the smallest interval it sends at, and the one it wants. */
   readonly heartBeat: HeartBeat;
-  /** Demo users: login → passcode. */
+  /** Fixed accounts: login → passcode. */
   readonly users: Readonly<Record<string, string>>;
+  /**
+   * Who else may log in. `guests`: minted guest names and claimed names (`STOMP_GUESTS`); off, only
+   * `users` log in. `secret`: the key guest passcodes are signed with (`IDENTITY_SECRET`); when
+   * undefined, one is made up at start-up (in a cluster, shared through Redis). `maxClaims`: names
+   * that may be claimed, at most (`STOMP_MAX_CLAIMED_NAMES`).
+   */
+  readonly identities: {
+    readonly guests: boolean;
+    readonly secret: string | undefined;
+    readonly maxClaims: number;
+  };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
   /** The market service: off, or on with this much simulated activity (0: users' orders only). */
@@ -203,6 +220,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectTimeoutMs: raw.STOMP_CONNECT_TIMEOUT_MS,
     heartBeat: parseHeartBeat(raw.STOMP_HEARTBEAT),
     users: parseUsers(raw.STOMP_USERS),
+    identities: {
+      guests: raw.STOMP_GUESTS === 'on',
+      secret: raw.IDENTITY_SECRET === '' ? undefined : raw.IDENTITY_SECRET,
+      maxClaims: raw.STOMP_MAX_CLAIMED_NAMES,
+    },
     logLevel: raw.LOG_LEVEL,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     market: { enabled: raw.MARKET_ENABLED, updatesPerSecond: raw.MARKET_UPDATES_PER_SECOND },

@@ -22,8 +22,19 @@ describe('loadConfig', () => {
       connectTimeoutMs: 10_000,
       heartBeat: { canSend: 10_000, wantsToReceive: 10_000 },
       users: { guest: 'guest', alice: 'alice', bob: 'bob' },
+      identities: { guests: true, secret: undefined, maxClaims: 100_000 },
       market: { enabled: true, updatesPerSecond: 80 },
     });
+  });
+
+  it('reads the identity settings: guests off, a shared secret, the claim limit', () => {
+    const secret = 'a-secret-shared-by-every-node-0123456789';
+    const config = loadConfig({
+      STOMP_GUESTS: 'off',
+      IDENTITY_SECRET: secret,
+      STOMP_MAX_CLAIMED_NAMES: '10',
+    });
+    expect(config.identities).toEqual({ guests: false, secret, maxClaims: 10 });
   });
 
   it('reads and converts every variable', () => {
@@ -97,6 +108,10 @@ describe('loadConfig', () => {
     ['REDIS_PREFIX', 'a prefix'],
     ['REDIS_PREFIX', ''],
     ['CLUSTER_NODE_ID', 'node:1'],
+    ['STOMP_GUESTS', 'false'],
+    ['STOMP_GUESTS', 'maybe'],
+    ['IDENTITY_SECRET', 'too-short'],
+    ['STOMP_MAX_CLAIMED_NAMES', '-1'],
     ['CLUSTER_NODE_ID', 'n'.repeat(129)],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

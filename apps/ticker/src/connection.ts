@@ -15,7 +15,17 @@
 import { Client, type IFrame, type IMessage, type StompSubscription, TickerStrategy } from '@stomp/stompjs';
 import type { InspectorSink } from '@stomping-ground/inspector';
 import { inspectWebSocket } from '@stomping-ground/inspector';
-import { negotiateHeartBeat, parseHeartBeat, STOMP_SUBPROTOCOLS } from '@stomping-ground/protocol';
+import {
+  connectHeadersFor,
+  forgetGuestIdentity,
+  guestIdentityFrom,
+  type IdentityStorage,
+  loadGuestIdentity,
+  negotiateHeartBeat,
+  parseHeartBeat,
+  STOMP_SUBPROTOCOLS,
+  saveGuestIdentity,
+} from '@stomping-ground/protocol';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
 
 export const ConnectionState = {
@@ -31,6 +41,7 @@ export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionSt
 
 export interface ConnectionStatus {
   readonly state: ConnectionState;
+  /** The login CONNECTED named (`user-name`); '' before the first one, for a guest yet to be minted. */
   readonly login: string;
   /** Attempts that failed since the last CONNECTED. */
   readonly failedAttempts: number;
@@ -52,8 +63,12 @@ export interface ConnectionStatus {
 
 export interface MarketConnectionOptions {
   readonly url: string;
-  readonly login: string;
-  readonly passcode?: string | undefined;
+  /**
+   * Where the page keeps the guest identity the broker mints on the first CONNECT (localStorage).
+   * The page trades as that guest, presenting its name and passcode on every CONNECT, until
+   * `changeLogin` names a fixed account or a claimed name.
+   */
+  readonly identityStorage: IdentityStorage | undefined;
   readonly inspector?: InspectorSink | undefined;
   readonly backoff?: BackoffOptions;
   /** Every change of status (also once a second is not needed: the page reads `lastReceivedAt`). */
@@ -90,8 +105,8 @@ export class MarketConnection {
   private readonly backoff: BackoffOptions;
   private readonly registrations = new Set<Registration>();
   private readonly pendingReceipts = new Map<string, (error?: Error) => void>();
-  private login: string;
-  private passcode: string | undefined;
+  /** A fixed account or a claimed name, with its passcode; undefined: the stored guest. */
+  private account: { readonly login: string; readonly passcode: string } | undefined;
   private status: ConnectionStatus;
   private connectedOnce = false;
   private receiptCounter = 0;
@@ -101,11 +116,9 @@ export class MarketConnection {
   constructor(options: MarketConnectionOptions) {
     this.options = options;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.login = options.login;
-    this.passcode = options.passcode;
     this.status = {
       state: ConnectionState.STOPPED,
-      login: this.login,
+      login: loadGuestIdentity(options.identityStorage)?.login ?? '',
       failedAttempts: 0,
       reconnects: 0,
       nextAttemptAt: undefined,
@@ -118,7 +131,6 @@ export class MarketConnection {
     };
     this.client = new Client({
       webSocketFactory: () => this.openSocket(),
-      connectHeaders: this.connectHeaders(),
       heartbeatIncoming: HEART_BEAT_MS,
       heartbeatOutgoing: HEART_BEAT_MS,
       // Browsers slow timers down in a hidden tab, to once a minute after a while; the broker would
@@ -161,13 +173,17 @@ export class MarketConnection {
     this.client.forceDisconnect();
   }
 
-  /** Disconnects politely (DISCONNECT, wait for its RECEIPT), then connects as `login`. */
+  /**
+   * Disconnects politely (DISCONNECT, wait for its RECEIPT), then connects as `login`: a fixed
+   * account, or a name claimed with `passcode` (the first login under a free name claims it). The
+   * stored guest's own name needs no passcode: the page has it.
+   */
   async changeLogin(login: string, passcode?: string): Promise<void> {
-    this.login = login;
-    this.passcode = passcode;
+    const guest = loadGuestIdentity(this.options.identityStorage);
+    this.account =
+      passcode === undefined && guest?.login === login ? undefined : { login, passcode: passcode ?? '' };
     this.wake?.();
     await this.client.deactivate();
-    this.client.connectHeaders = this.connectHeaders();
     this.connectedOnce = false;
     this.update({ login, failedAttempts: 0, reconnects: 0 });
     this.start();
@@ -240,7 +256,7 @@ export class MarketConnection {
     return socket;
   }
 
-  /** Awaited by stompjs before each attempt: the backoff wait, after a failure. */
+  /** Awaited by stompjs before each attempt: the backoff wait, after a failure; then who to log in as. */
   private async beforeConnect(): Promise<void> {
     const attempt = this.status.failedAttempts;
     if (attempt > 0) {
@@ -256,6 +272,8 @@ export class MarketConnection {
       this.wake = undefined;
     }
     if (this.client.active) this.update({ state: ConnectionState.CONNECTING, nextAttemptAt: undefined });
+    // Read after this resolves: a guest minted on the previous attempt is presented on this one.
+    this.client.connectHeaders = this.connectHeaders();
   }
 
   private onConnect(frame: IFrame): void {
@@ -265,8 +283,11 @@ export class MarketConnection {
     );
     const reconnected = this.connectedOnce;
     this.connectedOnce = true;
+    const guest = this.account === undefined ? guestIdentityFrom(frame.headers) : undefined;
+    if (guest !== undefined) saveGuestIdentity(this.options.identityStorage, guest);
     this.update({
       state: ConnectionState.CONNECTED,
+      login: frame.headers['user-name'] ?? '',
       failedAttempts: 0,
       reconnects: this.status.reconnects + (reconnected ? 1 : 0),
       nextAttemptAt: undefined,
@@ -281,13 +302,19 @@ export class MarketConnection {
   }
 
   private onStompError(frame: IFrame): void {
-    const message = frame.headers.message ?? 'ERROR';
+    const detail = frame.body.trim();
+    const message = `${frame.headers.message ?? 'ERROR'}${detail ? `: ${detail}` : ''}`;
     const code = frame.headers.code;
     this.update({ error: code ? `${message} (${code})` : message });
-    if (code === AUTH_FAILED) {
-      // The same login would be refused again: stop, and let the user change it.
-      void this.client.deactivate().then(() => this.update({ state: ConnectionState.STOPPED }));
+    if (code !== AUTH_FAILED) return;
+    if (this.account === undefined) {
+      // The broker no longer knows the stored guest (it restarted with a new secret): the next
+      // attempt comes without it, and gets a new guest.
+      forgetGuestIdentity(this.options.identityStorage);
+      return;
     }
+    // The same login would be refused again: stop, and let the user change it.
+    void this.client.deactivate().then(() => this.update({ state: ConnectionState.STOPPED }));
   }
 
   private onClose(): void {
@@ -316,8 +343,7 @@ export class MarketConnection {
   }
 
   private connectHeaders(): Record<string, string> {
-    // A guest name with no passcode: the broker lets it in as a guest under that name.
-    return this.passcode ? { login: this.login, passcode: this.passcode } : { login: this.login };
+    return connectHeadersFor(this.account ?? loadGuestIdentity(this.options.identityStorage));
   }
 
   private update(change: Partial<ConnectionStatus>, notify = true): void {

@@ -13,7 +13,6 @@ import { type BlotterAction, EMPTY_BLOTTER, reduceBlotter } from './blotter-stat
 import { createCandleChart } from './chart';
 import { ConnectionState, MarketConnection } from './connection';
 import { byId, frameScheduler } from './dom';
-import { loadLogin, saveLogin } from './login';
 import { MarketFeed } from './market-feed';
 import { referencePrice } from './market-state';
 import { createOrderBook } from './order-book';
@@ -48,7 +47,7 @@ let portfolio: Portfolio | undefined;
 // ── The connection ──────────────────────────────────────────────────────────────────────────────
 const connection = new MarketConnection({
   url: webSocketUrl(location),
-  login: loadLogin(storage),
+  identityStorage: storage,
   inspector,
   onStatus: (status) => {
     statusBar.refresh();
@@ -72,8 +71,7 @@ const desk = new OrderDesk(connection, dispatch);
 const statusBar = createStatusBar(byId('status'), {
   status: () => connection.currentStatus,
   onLogin: (login, passcode) => {
-    // A guest name is kept for the next visit; a demo user's is not, as its passcode is not stored.
-    if (passcode === undefined) saveLogin(storage, login);
+    // Only the guest the broker minted is kept for the next visit: a chosen passcode is never stored.
     blotter = EMPTY_BLOTTER;
     portfolio = undefined;
     blotterView.render(blotter);

@@ -69,7 +69,7 @@ export function createStatusBar(container: HTMLElement, options: StatusBarOption
     name: 'login',
     autocomplete: 'username',
     spellcheck: 'false',
-    maxlength: 32,
+    maxlength: 64,
     'data-testid': 'login-name',
   });
   const passcodeInput = h('input', {
@@ -78,7 +78,7 @@ export function createStatusBar(container: HTMLElement, options: StatusBarOption
     type: 'password',
     autocomplete: 'current-password',
     placeholder: 'passcode',
-    title: 'Only the demo users (guest, alice, bob) need a passcode',
+    title: 'A free name is claimed with the passcode you give; demo users: guest, alice, bob',
     'data-testid': 'login-passcode',
   });
   const loginError = h('span', { class: 'form-error', role: 'alert', 'data-testid': 'login-error' });
@@ -123,7 +123,7 @@ export function createStatusBar(container: HTMLElement, options: StatusBarOption
     event.preventDefault();
     const login = normalizeLogin(nameInput.value);
     if (login === undefined) {
-      setText(loginError, 'A login is 1–32 letters, digits, dots, dashes or underscores.');
+      setText(loginError, 'A login is 1–64 letters, digits, dots, dashes, underscores or @.');
       return;
     }
     setText(loginError, '');

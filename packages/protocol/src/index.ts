@@ -31,6 +31,17 @@ export {
   type SnapshotWorld,
 } from './contracts/game-state';
 export {
+  connectHeadersFor,
+  forgetGuestIdentity,
+  GUEST_IDENTITY_STORAGE_KEY,
+  GUEST_PASSCODE_HEADER,
+  type GuestIdentity,
+  guestIdentityFrom,
+  type IdentityStorage,
+  loadGuestIdentity,
+  saveGuestIdentity,
+} from './contracts/identity';
+export {
   type BookDepth,
   type BookLevel,
   type CancelRequest,

@@ -14,7 +14,15 @@
  */
 import { Client, type IFrame, ReconnectionTimeMode } from '@stomp/stompjs';
 import { type InspectorSink, inspectWebSocket } from '@stomping-ground/inspector';
-import { STOMP_SUBPROTOCOLS } from '@stomping-ground/protocol';
+import {
+  connectHeadersFor,
+  forgetGuestIdentity,
+  guestIdentityFrom,
+  type IdentityStorage,
+  loadGuestIdentity,
+  STOMP_SUBPROTOCOLS,
+  saveGuestIdentity,
+} from '@stomping-ground/protocol';
 import type { LatencySettings } from './latency-simulator';
 import { SimulatedSocket, type TrafficMeters } from './simulated-socket';
 
@@ -28,8 +36,11 @@ export type ConnectionStatus = (typeof ConnectionStatus)[keyof typeof Connection
 
 export interface ConnectionOptions {
   readonly url: string;
-  /** The STOMP login; with no passcode the broker lets it in as a guest under that name. */
-  readonly login: string;
+  /**
+   * Where the guest identity the broker minted is kept (localStorage): presented on every CONNECT,
+   * so a reconnect or a reload is the same login, with the same `/user/queue/game`.
+   */
+  readonly identityStorage: IdentityStorage | undefined;
   readonly inspector?: InspectorSink | undefined;
   readonly latency: () => LatencySettings;
   readonly meters: TrafficMeters;
@@ -46,6 +57,8 @@ const HEART_BEAT_MS = 10_000;
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 8_000;
 const RETRY_JITTER_MS = 250;
+/** The broker did not know the identity presented (its secret changed): forget it and be a new guest. */
+const AUTH_FAILED = 'STOMP_ERR_AUTH_FAILED';
 
 export class GameConnection {
   readonly client: Client;
@@ -55,7 +68,7 @@ export class GameConnection {
 
   constructor(private readonly options: ConnectionOptions) {
     const client = new Client({
-      connectHeaders: { login: options.login },
+      connectHeaders: {},
       heartbeatIncoming: HEART_BEAT_MS,
       heartbeatOutgoing: HEART_BEAT_MS,
       reconnectDelay: FIRST_RETRY_MS,
@@ -64,6 +77,7 @@ export class GameConnection {
       connectionTimeout: 8_000,
       webSocketFactory: () => this.createSocket(),
       beforeConnect: async () => {
+        client.connectHeaders = connectHeadersFor(loadGuestIdentity(options.identityStorage));
         this.attempts++;
         if (this.attempts > 1 || this.sessions > 0) {
           options.onStatus(ConnectionStatus.RECONNECTING, `attempt ${this.attempts}`);
@@ -73,12 +87,15 @@ export class GameConnection {
         }
       },
       onConnect: (frame: IFrame) => {
+        const identity = guestIdentityFrom(frame.headers);
+        if (identity !== undefined) saveGuestIdentity(options.identityStorage, identity);
         this.attempts = 0;
         this.sessions++;
         options.onStatus(ConnectionStatus.CONNECTED);
         options.onConnected(client, frame.headers.session);
       },
       onStompError: (frame: IFrame) => {
+        if (frame.headers.code === AUTH_FAILED) forgetGuestIdentity(options.identityStorage);
         options.onStatus(ConnectionStatus.RECONNECTING, frame.headers.message ?? 'ERROR from the broker');
       },
       onWebSocketClose: () => {

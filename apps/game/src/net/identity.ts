@@ -1,7 +1,10 @@
 /**
- * Who this browser is: a guest name kept in localStorage, so a reload (or a reconnect) logs in
- * under the same name. The broker's demo authenticator lets any unknown login in without a
- * passcode, as a guest under that name; `/user/queue/game` is private to that login.
+ * Who this browser is. Two things, both kept in localStorage:
+ *
+ * - the STOMP identity: a guest the broker mints on the first CONNECT (name and passcode, from
+ *   CONNECTED), presented on every reconnect and reload so `/user/queue/game` stays this browser's
+ *   (`connection.ts`; the format is `@stomping-ground/protocol`'s `GuestIdentity`);
+ * - the display name shown in the game, which the player may change at will.
  */
 
 const NAME_KEY = 'stomping-ground.game.name';
@@ -13,7 +16,7 @@ export interface StoredSeat {
   readonly resumeToken: string;
 }
 
-function storage(): Storage | undefined {
+export function storage(): Storage | undefined {
   try {
     return globalThis.localStorage;
   } catch {
@@ -22,12 +25,12 @@ function storage(): Storage | undefined {
   }
 }
 
-/** A name such as `guest-4821`: short, readable, and unlikely to clash with a demo user. */
+/** A display name such as `guest-4821`: short and readable. */
 export function randomGuestName(): string {
   return `guest-${Math.floor(1000 + Math.random() * 9000)}`;
 }
 
-/** The stored guest name, or a new one (stored for next time). */
+/** The stored display name, or a new one (stored for next time). */
 export function guestName(): string {
   const store = storage();
   const stored = store?.getItem(NAME_KEY);
@@ -41,7 +44,7 @@ export function setGuestName(name: string): void {
   storage()?.setItem(NAME_KEY, name);
 }
 
-/** Letters, digits, `-`, `_` and `.`, 1 to 24 of them: safe as a STOMP login and on screen. */
+/** Letters, digits, `-`, `_` and `.`, 1 to 24 of them: safe on screen and in a snapshot. */
 export function isValidName(name: string): boolean {
   return /^[\w.-]{1,24}$/.test(name);
 }

@@ -85,10 +85,13 @@ export async function openSocket(url: string, protocols: string[] = ['v12.stomp'
   return socket;
 }
 
-/** A STOMP peer that hands every frame to `onFrame` and resolves `next()` for the handshake steps. */
+/**
+ * A STOMP peer that hands every frame to `onFrame` and resolves `next()` for the handshake steps.
+ * It logs in as a guest the server mints; `label` names it in errors.
+ */
 export async function stompPeer(
   url: string,
-  login: string,
+  label: string,
   heartBeat: string,
   onFrame: (frame: Frame) => void,
 ) {
@@ -106,10 +109,10 @@ export async function stompPeer(
   socket.on('message', (data: Buffer) => frames.push(data));
   const next = () => new Promise<Frame>((resolve) => (waiting = resolve));
   const connected = next();
-  socket.send(`CONNECT\naccept-version:1.2\nhost:bench\nlogin:${login}\nheart-beat:${heartBeat}\n\n\0`);
+  socket.send(`CONNECT\naccept-version:1.2\nhost:bench\nheart-beat:${heartBeat}\n\n\0`);
   const frame = await connected;
   if (frame.command !== 'CONNECTED')
-    throw new Error(`CONNECT refused: ${getHeader(frame.headers, 'message')}`);
+    throw new Error(`CONNECT of ${label} refused: ${getHeader(frame.headers, 'message')}`);
   return { socket, next };
 }
 

@@ -2,7 +2,8 @@
  * Authentication is a port: the broker hands the CONNECT frame's credentials to an `Authenticator`
  * and either gets a login (the name `/user/…` destinations and app handlers see) or a refusal.
  */
-import { randomBytes } from 'node:crypto';
+import type { Header } from '@stomping-ground/protocol';
+import { identityAuthenticator, MemoryClaimStore, randomSecret } from './identities';
 
 export interface Credentials {
   /** The CONNECT frame's `login` header. */
@@ -15,7 +16,12 @@ export interface Credentials {
 }
 
 export type AuthResult =
-  | { readonly ok: true; readonly login: string }
+  | {
+      readonly ok: true;
+      readonly login: string;
+      /** Added to the CONNECTED frame (a minted guest's passcode, say). Values must need no escaping. */
+      readonly headers?: readonly Header[];
+    }
   | { readonly ok: false; readonly reason: string };
 
 export type Authenticator = (credentials: Credentials) => Promise<AuthResult>;
@@ -28,27 +34,14 @@ export const DEMO_USERS: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /**
- * An authenticator for demos and development:
- *
- * - a known user must give their passcode, or is refused;
- * - any other login given without a passcode joins under that name, as a guest;
- * - no login at all joins as a fresh `guest-` name with 8 random hex digits.
- *
- * Anyone can claim an unknown name, so `/user/…` destinations are only as private as this allows.
+ * The broker's default authenticator, on a node of its own: the fixed `users`, guests minted under
+ * a secret made up at start-up, and names claimed for the process's lifetime (`identities.ts`).
  */
 export function demoAuthenticator(users: Readonly<Record<string, string>> = DEMO_USERS): Authenticator {
-  const known = new Map(Object.entries(users));
-  return async ({ login, passcode }) => {
-    if (login === undefined || login === '') {
-      return { ok: true, login: `guest-${randomBytes(4).toString('hex')}` };
-    }
-    const expected = known.get(login);
-    if (expected !== undefined) {
-      return passcode === expected
-        ? { ok: true, login }
-        : { ok: false, reason: `wrong passcode for user ${login}` };
-    }
-    if (passcode === undefined || passcode === '') return { ok: true, login };
-    return { ok: false, reason: `unknown user ${login}` };
-  };
+  return identityAuthenticator({
+    users,
+    guests: true,
+    claims: new MemoryClaimStore(),
+    secret: randomSecret(),
+  });
 }

@@ -16,6 +16,22 @@ export {
   isBrokerError,
   type ProtocolFault,
 } from './errors';
+export {
+  CLAIMABLE_NAME,
+  type ClaimOutcome,
+  type ClaimStore,
+  GUEST_PREFIX,
+  GuestIdentities,
+  hashPasscode,
+  type IdentityOptions,
+  IdentityRefusal,
+  identityAuthenticator,
+  MemoryClaimStore,
+  memoizedSecret,
+  randomSecret,
+  type SecretSource,
+  verifyPasscode,
+} from './identities';
 export { type Logger, silentLogger } from './logger';
 export { type BrokerObserver, silentObserver } from './observer';
 export {

@@ -57,7 +57,7 @@ export interface Clock {
 export interface BrokerOptions {
   /** The CONNECTED frame's `server` header. Default `stomping-ground/0.1.0`. */
   readonly serverName?: string;
-  /** Checks CONNECT credentials. Default `demoAuthenticator()` (guest/guest, alice/alice, bob/bob, anonymous guests). */
+  /** Checks CONNECT credentials. Default `demoAuthenticator()`: guest/guest, alice/alice, bob/bob, minted guests, claimed names. */
   readonly authenticator?: Authenticator;
   /** A connection that has not sent CONNECT (and been authenticated) by then is closed. Default 10 000 ms. */
   readonly connectTimeoutMs?: number;

@@ -347,7 +347,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
       return;
     }
     try {
-      this.becomeConnected(result.login, clientHeartBeat);
+      this.becomeConnected(result.login, clientHeartBeat, result.headers ?? []);
     } catch (error) {
       this.fail(error);
       return;
@@ -360,7 +360,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
     }
   }
 
-  private becomeConnected(login: string, clientHeartBeat: HeartBeat): void {
+  private becomeConnected(login: string, clientHeartBeat: HeartBeat, extraHeaders: readonly Header[]): void {
     const { heartBeat } = this.options;
     const negotiated = negotiateHeartBeat(heartBeat, clientHeartBeat);
     this.sendEvery = negotiated.sendEvery;
@@ -388,7 +388,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
       ['session', this.id],
     ];
     if (this.version !== '1.0') headers.push(['heart-beat', formatHeartBeat(heartBeat)]);
-    headers.push(['user-name', login]);
+    headers.push(['user-name', login], ...extraHeaders);
     this.writeFrame('CONNECTED', headers);
 
     this.host.totals.sessionsOpened++;

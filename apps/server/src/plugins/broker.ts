@@ -7,8 +7,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { ClusterBus } from '../cluster/bus';
-import { demoAuthenticator } from '../core/auth';
+import { RedisClaimStore, redisSharedSecret } from '../cluster/identities';
+import type { ClusterNode } from '../cluster/node';
+import type { ServerConfig } from '../config';
+import type { Authenticator } from '../core/auth';
 import { Broker } from '../core/broker';
+import { identityAuthenticator, MemoryClaimStore, randomSecret, type SecretSource } from '../core/identities';
 
 export const SERVER_NAME = 'stomping-ground/0.1.0';
 
@@ -19,7 +23,7 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
   const broker = new Broker({
     cluster: bus ?? undefined,
     serverName: SERVER_NAME,
-    authenticator: demoAuthenticator(config.users),
+    authenticator: authenticatorFor(config, app.cluster),
     connectTimeoutMs: config.connectTimeoutMs,
     slowConsumerGraceMs: config.connectionLimits.slowConsumerGraceMs,
     heartBeat: config.heartBeat,
@@ -44,5 +48,23 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
     bus?.stop();
   });
 };
+
+/**
+ * Fixed accounts from `STOMP_USERS`; guests and claimed names unless `STOMP_GUESTS=off`. In a
+ * cluster, claims and (when `IDENTITY_SECRET` is unset) the guest-signing secret live in Redis.
+ */
+function authenticatorFor(config: ServerConfig, cluster: ClusterNode | null): Authenticator {
+  const { guests, secret, maxClaims } = config.identities;
+  const configured = secret === undefined ? undefined : Buffer.from(secret, 'utf8');
+  let source: SecretSource;
+  if (configured !== undefined) source = async () => configured;
+  else source = cluster === null ? randomSecret() : redisSharedSecret(cluster);
+  return identityAuthenticator({
+    users: config.users,
+    guests,
+    claims: cluster === null ? new MemoryClaimStore(maxClaims) : new RedisClaimStore(cluster, maxClaims),
+    secret: source,
+  });
+}
 
 export default fp(brokerPlugin, { name: 'broker', fastify: '5.x', dependencies: ['metrics', 'cluster'] });

@@ -7,6 +7,7 @@ import { getHeader } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../support/cluster';
 import { ClusterClients, messagesOf } from '../support/cluster-clients';
+import { StompProbe } from '../support/probe';
 import { sendWithReceipt, subscribe, text, until } from '../support/raw';
 
 let cluster: TestCluster;
@@ -107,6 +108,42 @@ describe('user destinations across nodes', () => {
     expect(JSON.parse(text(messagesOf(aliceThere).at(-1)!))).toMatchObject({ type: 'open-orders' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(messagesOf(bobThere).length).toBe(before[2]);
+  });
+});
+
+describe('identities across nodes', () => {
+  async function refused(node: number, login: string, passcode?: string): Promise<string | undefined> {
+    const probe = await StompProbe.ws(cluster.wsUrl(node));
+    const headers: Array<[string, string]> = [['login', login]];
+    if (passcode !== undefined) headers.push(['passcode', passcode]);
+    const answer = await probe.connect(headers);
+    probe.close();
+    return answer.command === 'ERROR' ? getHeader(answer.headers, 'code') : answer.command;
+  }
+
+  it('lets a guest minted on one node log in on every other with its passcode, and nobody without', async () => {
+    const first = await StompProbe.ws(cluster.wsUrl(0));
+    const minted = await first.connect();
+    first.close();
+    const login = getHeader(minted.headers, 'user-name') ?? '';
+    const passcode = getHeader(minted.headers, 'guest-passcode') ?? '';
+    for (const node of [1, 2]) {
+      const probe = await clients.client(cluster.wsUrl(node), login, passcode);
+      expect(probe.frames[0] && getHeader(probe.frames[0].headers, 'user-name')).toBe(login);
+      expect(await refused(node, login)).toBe('STOMP_ERR_AUTH_FAILED');
+    }
+    // The secret every node signs with was made up once and kept in Redis.
+    expect(await cluster.redis.exists(`${cluster.prefix}:identity:secret`)).toBe(1);
+  });
+
+  it('keeps a name claimed on one node claimed on all, as a scrypt hash in Redis', async () => {
+    await clients.client(cluster.wsUrl(0), 'erin', 'erin’s passcode');
+    expect(await refused(1, 'erin', 'a guess')).toBe('STOMP_ERR_AUTH_FAILED');
+    expect(await refused(2, 'erin')).toBe('STOMP_ERR_AUTH_FAILED');
+    await clients.client(cluster.wsUrl(2), 'erin', 'erin’s passcode');
+    const record = await cluster.redis.hget(`${cluster.prefix}:identity:claims`, 'erin');
+    expect(record).toMatch(/^scrypt\$/);
+    expect(record).not.toContain('erin’s passcode');
   });
 });
 

@@ -107,12 +107,32 @@ describe('CONNECT', () => {
     expect(client.received('CONNECTED')).toEqual([]);
   });
 
-  it('names a client without login a generated guest', async () => {
+  it('names a client without login a minted guest, and hands it the passcode to come back with', async () => {
     const broker = new Broker();
     const client = new TestClient(broker);
     client.send('CONNECT', { 'accept-version': '1.2' });
     await settle();
-    expect(header(client.last('CONNECTED'), 'user-name')).toMatch(/^guest-[0-9a-f]{8}$/);
+    const connected = client.last('CONNECTED');
+    const login = header(connected, 'user-name') ?? '';
+    const passcode = header(connected, 'guest-passcode') ?? '';
+    expect(login).toMatch(/^guest-[0-9a-f]{16}$/);
+    const again = new TestClient(broker);
+    again.send('CONNECT', { 'accept-version': '1.2', login, passcode });
+    await settle();
+    expect(header(again.last('CONNECTED'), 'user-name')).toBe(login);
+  });
+
+  it('adds the headers the authenticator gives to CONNECTED, after user-name', async () => {
+    const broker = new Broker({
+      authenticator: async () => ({ ok: true, login: 'carol', headers: [['guest-passcode', 'abc']] }),
+    });
+    const client = new TestClient(broker);
+    client.send('CONNECT', { 'accept-version': '1.2' });
+    await settle();
+    expect(client.last('CONNECTED').headers.slice(-2)).toEqual([
+      ['user-name', 'carol'],
+      ['guest-passcode', 'abc'],
+    ]);
   });
 
   it('passes login, passcode, host and the remote address to the authenticator', async () => {

@@ -11,6 +11,7 @@ import {
 } from '@stomping-ground/protocol';
 import type { Broker } from '../../src/core/broker';
 import type { Connection, ConnectionInfo, Transport } from '../../src/core/transport';
+import { until } from '../support/raw';
 
 export interface SentChunk {
   readonly bytes: Uint8Array;
@@ -160,6 +161,9 @@ export async function connectClient(broker: Broker, options: ConnectOptions = {}
   headers['heart-beat'] = options.heartBeat ?? '0,0';
   client.send('CONNECT', headers);
   await settle();
+  // Claiming or checking a chosen name hashes its passcode off the event loop: wait for the answer.
+  const answered = () => client.received('CONNECTED').length + client.received('ERROR').length > 0;
+  if (!answered()) await until(answered, 5_000, 'the answer to CONNECT');
   const connected = client.received('CONNECTED')[0];
   if (connected === undefined) throw new Error(`not connected: ${client.commands().join(', ')}`);
   client.version = (header(connected, 'version') ?? '1.0') as StompVersion;

@@ -52,7 +52,7 @@ describe('user destinations', () => {
     const broker = new Broker({ observer: { ...silentObserver, messageDropped } });
     broker.sendToUser('nobody', '/user/queue/fills', 'lost');
     expect(messageDropped).toHaveBeenCalledWith('no-subscriber');
-    const late = await connectClient(broker, { login: 'nobody', passcode: '' });
+    const late = await connectClient(broker, { login: 'nobody', passcode: 'chosen' });
     late.send('SUBSCRIBE', { id: '1', destination: '/user/queue/fills' });
     await settle();
     expect(late.messages()).toEqual([]);

@@ -14,15 +14,21 @@ import {
   type PlayerInput,
   SnapshotReader,
 } from '@stomping-ground/protocol';
+import { expect } from 'vitest';
 import type { RunningServer } from '../support/app';
 import { StompProbe } from '../support/probe';
 import { connect, sendWithReceipt, subscribe } from '../support/raw';
 
-let logins = 0;
+/** A minted guest's name and passcode, as CONNECTED gave them. */
+export interface GuestIdentity {
+  readonly login: string;
+  readonly passcode: string;
+}
 
 export class GamePeer {
   readonly probe: StompProbe;
   readonly login: string;
+  readonly identity: GuestIdentity;
   /** Decoded binary snapshots of this peer's own stream, in arrival order. */
   readonly snapshots: DecodedSnapshot[] = [];
   readonly reader = new SnapshotReader();
@@ -32,16 +38,27 @@ export class GamePeer {
   private inputSeq = 0;
   sessionId = '';
 
-  private constructor(probe: StompProbe, login: string) {
+  private constructor(probe: StompProbe, identity: GuestIdentity) {
     this.probe = probe;
-    this.login = login;
+    this.login = identity.login;
+    this.identity = identity;
   }
 
-  /** A peer logged in under a fresh guest name and listening to its game events, on a server or a cluster's node. */
-  static async open(server: Pick<RunningServer, 'wsUrl'>, login = `player-${++logins}`): Promise<GamePeer> {
+  /**
+   * A peer listening to its game events, on a server or a cluster's node: a guest the server mints,
+   * as the game page is on its first visit, or one coming back with the identity it was given.
+   */
+  static async open(server: Pick<RunningServer, 'wsUrl'>, identity?: GuestIdentity): Promise<GamePeer> {
     const probe = await StompProbe.ws(server.wsUrl);
-    const peer = new GamePeer(probe, login);
-    const connected = await connect(probe, login, null);
+    const connected =
+      identity === undefined
+        ? await probe.connect()
+        : await connect(probe, identity.login, identity.passcode);
+    expect(connected.command).toBe('CONNECTED');
+    const peer = new GamePeer(probe, {
+      login: getHeader(connected.headers, 'user-name') ?? '',
+      passcode: getHeader(connected.headers, 'guest-passcode') ?? '',
+    });
     peer.sessionId = getHeader(connected.headers, 'session') ?? '';
     await peer.subscribe(GameDestination.events);
     return peer;

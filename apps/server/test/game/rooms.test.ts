@@ -6,13 +6,13 @@ import { GameDestination, type RoomSummary } from '@stomping-ground/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/app';
 import { header } from '../support/raw';
-import { GamePeer } from './game-peer';
+import { GamePeer, type GuestIdentity } from './game-peer';
 
 let server: RunningServer;
 const peers: GamePeer[] = [];
 
-async function peer(login?: string): Promise<GamePeer> {
-  const opened = await GamePeer.open(server, login);
+async function peer(identity?: GuestIdentity): Promise<GamePeer> {
+  const opened = await GamePeer.open(server, identity);
   peers.push(opened);
   return opened;
 }
@@ -49,7 +49,7 @@ describe('joining', () => {
 
   it('marks its answers with the session that asked, for tabs sharing a login', async () => {
     const tab = await peer();
-    const otherTab = await peer(tab.login);
+    const otherTab = await peer(tab.identity);
     await tab.play();
     await otherTab.probe.waitFor(() => otherTab.messages(GameDestination.events).length === 1);
     const [message] = otherTab.messages(GameDestination.events);

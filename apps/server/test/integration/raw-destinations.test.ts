@@ -89,8 +89,8 @@ describe('user destinations', () => {
       '/topic/user/alice/queue/x',
     ];
     for (const [index, destination] of spellings.entries()) await subscribe(bob, `s${index}`, destination);
-    // Guests may pick any name without a passcode, but not a known user's, and names are exact.
-    const lookalikes = [await pool.client('tcp', 'Alice', null), await pool.client('ws', 'alice ', null)];
+    // Anyone may claim a free name with a passcode, but not a fixed account's, and names are exact.
+    const lookalikes = [await pool.client('tcp', 'Alice', 'mine'), await pool.client('ws', 'ALICE', 'mine')];
     for (const probe of lookalikes) await subscribe(probe, 'x', '/user/queue/x');
 
     server.app.broker.sendToUser('alice', '/user/queue/x', 'secret');
@@ -104,7 +104,7 @@ describe('user destinations', () => {
     expect([text(marker), header(marker, 'subscription')]).toEqual(['marker', 's0']);
     for (const [probe, login] of [
       [lookalikes[0]!, 'Alice'],
-      [lookalikes[1]!, 'alice '],
+      [lookalikes[1]!, 'ALICE'],
     ] as const) {
       server.app.broker.sendToUser(login, '/user/queue/x', `marker for ${login}`);
       expect(text(await nextMessage(probe))).toBe(`marker for ${login}`);

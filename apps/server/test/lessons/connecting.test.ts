@@ -1,6 +1,6 @@
 /**
- * The claims of docs/connecting.md: the CONNECTED frame's headers, the demo authenticator's three
- * cases, and what a refused CONNECT's ERROR holds, over both transports.
+ * The claims of docs/connecting.md: the CONNECTED frame's headers, the kinds of login (fixed,
+ * minted guest, claimed name), and what a refused CONNECT's ERROR holds, over both transports.
  */
 import type { Frame } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -63,16 +63,40 @@ describe.each(TRANSPORTS)('connecting.md over %s', (kind) => {
     expect((await probe.nextFrame()).command).toBe('CONNECTED');
   });
 
-  it('lets an unknown login without passcode in under that name', async () => {
+  it('refuses a name given without a passcode', async () => {
     const probe = await pool.probe(kind);
-    const connected = await probe.connect([['login', 'zoe']]);
-    expect(header(connected, 'user-name')).toBe('zoe');
+    probe.sendRaw('CONNECT\naccept-version:1.2\nlogin:zoe\n\n\0');
+    const error = await probe.nextFrame();
+    expect(header(error, 'code')).toBe('STOMP_ERR_AUTH_FAILED');
+    expect(text(error)).toBe('a passcode is required with a login\n');
   });
 
-  it('names a client without login guest- and eight hex digits', async () => {
+  it('lets a name be claimed with a passcode, and only that passcode in after', async () => {
+    const login = `zoe-${kind}`;
+    const first = await pool.probe(kind);
+    const claimed = await first.connect([
+      ['login', login],
+      ['passcode', 'chosen'],
+    ]);
+    expect(header(claimed, 'user-name')).toBe(login);
+    expect(header(claimed, 'guest-passcode')).toBeUndefined();
+    const impostor = await pool.probe(kind);
+    impostor.sendRaw(`CONNECT\naccept-version:1.2\nlogin:${login}\npasscode:guessed\n\n\0`);
+    expect(header(await impostor.nextFrame(), 'code')).toBe('STOMP_ERR_AUTH_FAILED');
+  });
+
+  it('mints a guest- name with 16 hex digits for a client without login, and a passcode to come back with', async () => {
     const probe = await pool.probe(kind);
     const connected = await probe.connect();
-    expect(header(connected, 'user-name')).toMatch(/^guest-[0-9a-f]{8}$/);
+    const login = header(connected, 'user-name') ?? '';
+    expect(login).toMatch(/^guest-[0-9a-f]{16}$/);
+    expect(names(connected).slice(-2)).toEqual(['user-name', 'guest-passcode']);
+    const again = await pool.probe(kind);
+    const back = await again.connect([
+      ['login', login],
+      ['passcode', header(connected, 'guest-passcode') ?? ''],
+    ]);
+    expect(header(back, 'user-name')).toBe(login);
   });
 
   it('refuses a wrong passcode with an ERROR of message, code and content-type, then closes', async () => {
@@ -85,7 +109,7 @@ describe.each(TRANSPORTS)('connecting.md over %s', (kind) => {
       ['code', 'STOMP_ERR_AUTH_FAILED'],
       ['content-type', 'text/plain'],
     ]);
-    expect(text(error)).toBe('wrong passcode for user guest\n');
+    expect(text(error)).toBe('wrong passcode\n');
     const closed = await probe.closed;
     if (kind === 'ws') expect(closed.code).toBe(1008);
   });

@@ -80,10 +80,12 @@ class Trader {
 
   private constructor(readonly probe: StompProbe) {}
 
-  /** `login` is a demo user (alice, bob) with the passcode of its name, or a guest of any name without one. */
+  /**
+   * `login` is a demo user (alice, bob) with the passcode of its name, or a name claimed (in Redis,
+   * for the whole cluster) with its name as passcode.
+   */
   static async on(node: number, login: string): Promise<Trader> {
-    const passcode = login === 'alice' || login === 'bob' ? login : '';
-    const trader = new Trader(await clients.client(cluster.wsUrl(node), login, passcode));
+    const trader = new Trader(await clients.client(cluster.wsUrl(node), login, login));
     await subscribe(trader.probe, ORDERS, MarketDestination.orderEvents);
     await subscribe(trader.probe, PORTFOLIO, MarketDestination.portfolio);
     return trader;

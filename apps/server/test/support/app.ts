@@ -24,6 +24,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     connectTimeoutMs: 10_000,
     heartBeat: { canSend: 0, wantsToReceive: 0 },
     users: { guest: 'guest', alice: 'alice', bob: 'bob' },
+    identities: { guests: true, secret: undefined, maxClaims: 10_000 },
     logLevel: 'silent',
     shutdownGraceMs: 1_000,
     // Alive but light: every test server runs the simulation, most with nobody watching.

@@ -35,7 +35,7 @@ export class ProbePool {
     return probe;
   }
 
-  /** A probe logged in as `login`, with `passcode` (`null`: none, as a guest of any name may). */
+  /** A probe logged in as `login`, with `passcode` (`null`: none, which the broker refuses for any name). */
   async client(kind: TransportKind, login = 'guest', passcode: string | null = 'guest'): Promise<StompProbe> {
     const probe = await this.probe(kind);
     await connect(probe, login, passcode);

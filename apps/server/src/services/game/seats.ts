@@ -10,7 +10,7 @@ export interface HumanSeat {
   readonly phase: number;
   /** Presented with `resume` to take the seat back from a new connection. */
   readonly resumeToken: string;
-  /** Who holds the seat now; a resume may come from another login (a guest gets a new name per connection). */
+  /** Who holds the seat now; a resume may come from another login (a page that lost its stored guest is minted a new one). */
   login: string;
   /** The session playing it; undefined while the player is away (connection dropped, seat held). */
   sessionId: string | undefined;
