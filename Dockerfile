@@ -4,10 +4,16 @@
 #   docker run -p 8080:8080 -p 61613:61613 stomping-ground
 
 FROM node:20-bookworm-slim AS build
-RUN npm install -g pnpm@10
+# better-sqlite3 compiles SQLite where no prebuilt binary downloads.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /repo
+# pnpm exactly as package.json's `packageManager` pins it (npm installs it: corepack's signature
+# check fails against some registry mirrors).
+COPY package.json ./
+RUN npm install -g "$(node -p "require('./package.json').packageManager.split('+')[0]")" && pnpm --version
 # Manifests first, so the dependency layer is reused until a manifest changes.
-COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY apps/server/package.json apps/server/
 COPY apps/ticker/package.json apps/ticker/
 COPY apps/game/package.json apps/game/
@@ -18,7 +24,9 @@ COPY packages/game-sim/package.json packages/game-sim/
 RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm build
-# The server with its production dependencies only (workspace packages are bundled into dist/).
+# What runs, and nothing else: the server's bundle (dist/, its package.json `files`; the workspace
+# packages are bundled in, so they are dev dependencies) with its production dependencies only,
+# the built pages, and the lessons.
 RUN pnpm deploy --filter @stomping-ground/server --prod --legacy /deploy/apps/server \
   && cp -r apps/ticker/dist /deploy/apps/ticker-dist \
   && cp -r apps/game/dist /deploy/apps/game-dist \
@@ -26,7 +34,10 @@ RUN pnpm deploy --filter @stomping-ground/server --prod --legacy /deploy/apps/se
   && cp -r docs /deploy/docs
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=8080 STOMP_TCP_PORT=61613
+ENV NODE_ENV=production PORT=8080 STOMP_TCP_PORT=61613 DATA_DIR=/var/lib/stomping-ground
+# The queues' SQLite file: keep it on a volume.
+RUN mkdir -p /var/lib/stomping-ground && chown node:node /var/lib/stomping-ground
+VOLUME /var/lib/stomping-ground
 WORKDIR /app
 # The server finds the pages beside it, as in the repository: apps/<page>/dist.
 COPY --from=build --chown=node:node /deploy/apps/server apps/server

@@ -1,8 +1,18 @@
 /**
- * What both pages' Playwright suites share: Debian's Chromium (Playwright's own browser download
- * is not reachable here) with the flags that work on these machines, one worker, traces on failure.
+ * What both pages' Playwright suites share: a Chromium found by itself (`playwright.chromium.ts`:
+ * `CHROMIUM_PATH`, a system Chromium or Chrome, or Playwright's own download) with the flags that
+ * work on these machines, one worker, traces on failure.
  */
 import type { PlaywrightTestConfig } from '@playwright/test';
+import { findChromium } from './playwright.chromium';
+
+/** The browser's path, or one line saying what to install and an exit (rather than Playwright's generic error). */
+function chromiumOrExit(): string {
+  const choice = findChromium();
+  if (choice.kind === 'found') return choice.path;
+  process.stderr.write(`${choice.message}\n`);
+  process.exit(1);
+}
 
 export const sharedPlaywrightConfig: PlaywrightTestConfig = {
   testDir: 'e2e',
@@ -14,7 +24,7 @@ export const sharedPlaywrightConfig: PlaywrightTestConfig = {
   reporter: process.env.CI ? 'line' : 'list',
   use: {
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: chromiumOrExit(),
       args: [
         '--no-sandbox',
         '--disable-gpu',

@@ -1,4 +1,7 @@
 import { defineConfig } from 'vite';
+import { devPorts } from '../../dev-ports';
+
+const ports = devPorts();
 
 /**
  * The game page. In production the server serves the build under `/game/`; in development Vite
@@ -8,10 +11,10 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/game/',
   server: {
-    port: 5173,
+    port: ports.game,
     strictPort: true,
     proxy: {
-      '/ws': { target: 'ws://localhost:8080', ws: true },
+      '/ws': { target: `ws://localhost:${ports.broker}`, ws: true },
     },
   },
   build: {

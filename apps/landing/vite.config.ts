@@ -1,12 +1,17 @@
 import { defineConfig } from 'vite';
+import { devPorts } from '../../dev-ports';
 import { devBanner } from './dev-banner.ts';
 
-/** Where `pnpm dev` runs each part: the broker, and the two demos' own Vite dev servers. */
-const BROKER = 'http://localhost:8080';
-const TICKER = 'http://localhost:5174';
-const GAME = 'http://localhost:5173';
-const LESSONS = 'http://localhost:5176';
-export const DEV_PORT = 5175;
+/**
+ * Where `pnpm dev` runs each part: the broker, the two demos' own Vite dev servers and the lessons
+ * site's (`dev-ports.ts`).
+ */
+const ports = devPorts();
+const BROKER = `http://localhost:${ports.broker}`;
+const TICKER = `http://localhost:${ports.ticker}`;
+const GAME = `http://localhost:${ports.game}`;
+const LESSONS = `http://localhost:${ports.lessons}`;
+export const DEV_PORT = ports.landing;
 
 /**
  * The landing page. In production the broker serves the build at `/`. In development this dev
@@ -16,7 +21,7 @@ export const DEV_PORT = 5175;
  */
 export default defineConfig({
   base: '/',
-  plugins: [devBanner()],
+  plugins: [devBanner({ broker: BROKER })],
   server: {
     port: DEV_PORT,
     strictPort: true,

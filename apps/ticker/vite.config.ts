@@ -1,14 +1,17 @@
 import { defineConfig } from 'vite';
+import { devPorts } from '../../dev-ports';
+
+const ports = devPorts();
 
 export default defineConfig({
   // In production the broker serves this page under /ticker/.
   base: '/ticker/',
   server: {
-    port: 5174,
+    port: ports.ticker,
     strictPort: true,
     // The page opens its WebSocket on its own origin (/ws); in development Vite passes it on to the broker.
     proxy: {
-      '/ws': { target: 'ws://localhost:8080', ws: true },
+      '/ws': { target: `ws://localhost:${ports.broker}`, ws: true },
     },
   },
   build: {

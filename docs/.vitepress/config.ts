@@ -1,13 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
+import { devPorts } from '../../dev-ports';
 import { codeLinksPlugin, repositoryBaseUrl } from './code-links';
 import { LESSONS } from './lessons';
 
 /**
- * Where `pnpm dev` runs the broker (`LESSONS_BROKER` overrides it); the labs reach it at `/ws` on
- * the page's own origin.
+ * Where `pnpm dev` runs this site and the broker (`dev-ports.ts`); the labs reach the broker at
+ * `/ws` on the page's own origin.
  */
-const BROKER = process.env.LESSONS_BROKER ?? 'http://localhost:8080';
+const ports = devPorts();
+const BROKER = `http://localhost:${ports.broker}`;
 const repository = repositoryBaseUrl();
 
 /**
@@ -65,6 +67,8 @@ export default defineConfig({
       alias: { '@labs': fileURLToPath(new URL('./theme/labs', import.meta.url)) },
     },
     server: {
+      port: ports.lessons,
+      strictPort: true,
       // Opened directly (not through the landing dev server), the labs still find the broker.
       proxy: {
         '/ws': { target: BROKER, ws: true },

@@ -47,6 +47,8 @@ async function figure(page: Page, testId: string): Promise<number> {
 test('shows a live count of connected users and messages a second', async ({ browser }) => {
   const first = await openLanding(browser);
   await expect(first.page.getByRole('heading', { level: 1 })).toHaveText('Stomping Ground');
+  // The figures are explained beside them.
+  await expect(first.page.getByTestId('figures-note')).toContainText('one per subscriber');
 
   // The snapshot on subscribe counts this page itself.
   await expect.poll(() => figure(first.page, 'live-users')).toBeGreaterThanOrEqual(1);

@@ -3,6 +3,7 @@
  * `main.ts` does, and tests call `listen({ port: 0 })`.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { AccessLogController } from './access-log';
 import type { ServerConfig } from './config';
 import brokerPlugin from './plugins/broker';
 import brokerStatsPlugin from './plugins/broker-stats';
@@ -28,6 +29,8 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
+    // Requests that went well at debug; refusals, failures and errors still logged.
+    logController: new AccessLogController(),
     // Behind a reverse proxy the client's address comes from X-Forwarded-For, believed only from
     // the proxies configured (by default one on this machine): anyone else could forge it.
     trustProxy: config.trustProxy,

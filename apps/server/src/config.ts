@@ -3,6 +3,7 @@
  * JSON-schema validator for environment variables). A bad value stops the server with a message
  * that names the variable, rather than surfacing later as odd behaviour.
  */
+import { resolve } from 'node:path';
 import { type HeartBeat, parseHeartBeat } from '@stomping-ground/protocol';
 import { envSchema } from 'env-schema';
 
@@ -28,7 +29,7 @@ const schema = {
     STOMP_MAX_FRAME_BYTES: { type: 'integer', minimum: 1024, maximum: 256 * MiB, default: 16 * MiB },
     STOMP_PRELOGIN_MAX_FRAME_BYTES: { type: 'integer', minimum: 256, maximum: 16 * MiB, default: 64 * 1024 },
     STOMP_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10_000 },
-    STOMP_HEARTBEAT: { type: 'string', pattern: '^[0-9]+,[0-9]+$', default: '10000,10000' },
+    STOMP_HEARTBEAT: { type: 'string', pattern: '^[0-9]+,[0-9]+$', default: '1000,1000' },
     STOMP_USERS: {
       type: 'string',
       pattern: '^([^:,]+:[^,]*(,[^:,]+:[^,]*)*)?$',
@@ -43,6 +44,12 @@ const schema = {
       default: 'info',
     },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10_000 },
+    SERVE_SOURCE_MAPS: { type: 'boolean', default: false },
+    // Where `pnpm dev` runs the pages' dev servers (`dev-ports.ts`), whose origins development allows.
+    GAME_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5173 },
+    TICKER_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5174 },
+    LANDING_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5175 },
+    LESSONS_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5176 },
     MARKET_ENABLED: { type: 'boolean', default: true },
     MARKET_UPDATES_PER_SECOND: { type: 'integer', minimum: 0, maximum: 10_000, default: 80 },
     GAME_ENABLED: { type: 'boolean', default: true },
@@ -53,8 +60,12 @@ const schema = {
     REDIS_URL: { type: 'string', pattern: '^(rediss?://.*)?$', default: '' },
     REDIS_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', default: 'sg' },
     CLUSTER_NODE_ID: { type: 'string', pattern: '^[A-Za-z0-9_.-]*$', maxLength: 128, default: '' },
+    DATA_DIR: { type: 'string', minLength: 1, default: 'data' },
   },
 } as const;
+
+/** Every environment variable the server reads (`turbo.json` must pass each through to `dev` and `e2e`). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.properties);
 
 interface RawEnv {
   PORT: number;
@@ -81,6 +92,11 @@ interface RawEnv {
   IDENTITY_SECRET: string;
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_MS: number;
+  SERVE_SOURCE_MAPS: boolean;
+  GAME_DEV_PORT: number;
+  TICKER_DEV_PORT: number;
+  LANDING_DEV_PORT: number;
+  LESSONS_DEV_PORT: number;
   MARKET_ENABLED: boolean;
   MARKET_UPDATES_PER_SECOND: number;
   GAME_ENABLED: boolean;
@@ -91,6 +107,7 @@ interface RawEnv {
   REDIS_URL: string;
   REDIS_PREFIX: string;
   CLUSTER_NODE_ID: string;
+  DATA_DIR: string;
 }
 
 export interface ServerConfig {
@@ -142,6 +159,8 @@ export interface ServerConfig {
   };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** Whether the built pages' source maps (`*.map`) are served; off by default, so production does not publish them. */
+  readonly serveSourceMaps: boolean;
   /** The market service: off, or on with this much simulated activity (0: users' orders only). */
   readonly market: { readonly enabled: boolean; readonly updatesPerSecond: number };
   /** The game service: off, or on with rooms of this many people, bots up to `minPlayers`, seats held `resumeGraceMs`. */
@@ -161,20 +180,20 @@ export interface ServerConfig {
     readonly prefix: string;
     readonly nodeId: string | undefined;
   } | null;
+  /**
+   * Where a node on its own keeps its queues (`queues.sqlite` in it): an absolute path, or
+   * `:memory:` to keep them in memory only (a restart loses them). Unused in cluster mode.
+   */
+  readonly dataDir: string;
 }
 
-/** The dev servers' origins (the game, the ticker, the landing page), allowed when `NODE_ENV=development` (`pnpm dev`). */
-export const DEV_ORIGINS: readonly string[] = [
-  'http://localhost:5173',
-  'http://127.0.0.1:5173',
-  'http://localhost:5174',
-  'http://127.0.0.1:5174',
-  'http://localhost:5175',
-  'http://127.0.0.1:5175',
-  // The lessons site's own dev server (its labs open /ws), when opened on its port.
-  'http://localhost:5176',
-  'http://127.0.0.1:5176',
-];
+/** The dev servers' origins on these ports (the game, the ticker, the landing page, the lessons site). */
+export function devOrigins(ports: readonly number[]): string[] {
+  return ports.flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+}
+
+/** The dev servers' origins at their default ports, allowed when `NODE_ENV=development` (`pnpm dev`). */
+export const DEV_ORIGINS: readonly string[] = devOrigins([5173, 5174, 5175, 5176]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -199,7 +218,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? publicOrigins
       : [`http://localhost:${raw.PORT}`, `http://127.0.0.1:${raw.PORT}`]),
     ...originList('ALLOWED_ORIGINS', raw.ALLOWED_ORIGINS),
-    ...(raw.NODE_ENV === 'development' ? DEV_ORIGINS : []),
+    ...(raw.NODE_ENV === 'development'
+      ? devOrigins([raw.GAME_DEV_PORT, raw.TICKER_DEV_PORT, raw.LANDING_DEV_PORT, raw.LESSONS_DEV_PORT])
+      : []),
   ];
   return {
     port: raw.PORT,
@@ -227,6 +248,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     logLevel: raw.LOG_LEVEL,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    serveSourceMaps: raw.SERVE_SOURCE_MAPS,
     market: { enabled: raw.MARKET_ENABLED, updatesPerSecond: raw.MARKET_UPDATES_PER_SECOND },
     game: {
       enabled: raw.GAME_ENABLED,
@@ -239,6 +261,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       raw.REDIS_URL === ''
         ? null
         : { redisUrl: raw.REDIS_URL, prefix: raw.REDIS_PREFIX, nodeId: raw.CLUSTER_NODE_ID || undefined },
+    dataDir: raw.DATA_DIR === ':memory:' ? ':memory:' : resolve(raw.DATA_DIR),
   };
 }
 

@@ -21,7 +21,16 @@ async function main(): Promise<void> {
     await app.close();
   });
 
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    // The one listener the server cannot do without: say which and how to move it, in one line.
+    process.stderr.write(
+      `failed to start: port ${config.port} on ${config.host} is in use by another program (EADDRINUSE); set PORT to a free port\n`,
+    );
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_ORIGINS, loadConfig } from '../src/config';
 
@@ -20,7 +21,7 @@ describe('loadConfig', () => {
       maxFrameBytes: 16 * 1024 * 1024,
       preLoginMaxFrameBytes: 64 * 1024,
       connectTimeoutMs: 10_000,
-      heartBeat: { canSend: 10_000, wantsToReceive: 10_000 },
+      heartBeat: { canSend: 1000, wantsToReceive: 1000 },
       users: { guest: 'guest', alice: 'alice', bob: 'bob' },
       identities: { guests: true, secret: undefined, maxClaims: 100_000 },
       market: { enabled: true, updatesPerSecond: 80 },
@@ -68,6 +69,10 @@ describe('loadConfig', () => {
     const dev = loadConfig({ NODE_ENV: 'development' });
     expect(dev.allowedOrigins).toEqual(['http://localhost:8080', 'http://127.0.0.1:8080', ...DEV_ORIGINS]);
     for (const origin of DEV_ORIGINS) expect(loadConfig({}).allowedOrigins).not.toContain(origin);
+    // Dev servers moved (LANDING_DEV_PORT and the others, as `pnpm dev` reads them): their origins move too.
+    const moved = loadConfig({ NODE_ENV: 'development', LANDING_DEV_PORT: '15175' });
+    expect(moved.allowedOrigins).toContain('http://localhost:15175');
+    expect(moved.allowedOrigins).not.toContain('http://localhost:5175');
   });
 
   it('reads the connection limits and whose X-Forwarded-For to believe', () => {
@@ -129,6 +134,13 @@ describe('loadConfig', () => {
       loadConfig({ REDIS_URL: 'rediss://cache.example:6380', REDIS_PREFIX: 'prod', CLUSTER_NODE_ID: 'web-1' })
         .cluster,
     ).toEqual({ redisUrl: 'rediss://cache.example:6380', prefix: 'prod', nodeId: 'web-1' });
+  });
+
+  it('keeps queues under ./data by default, in an absolute directory, or in memory with :memory:', () => {
+    expect(loadConfig({}).dataDir).toBe(resolve('data'));
+    expect(loadConfig({ DATA_DIR: '/var/lib/stomping-ground' }).dataDir).toBe('/var/lib/stomping-ground');
+    expect(loadConfig({ DATA_DIR: ':memory:' }).dataDir).toBe(':memory:');
+    expect(() => loadConfig({ DATA_DIR: '' })).toThrow('DATA_DIR');
   });
 
   it('refuses a pre-login frame limit above the frame limit', () => {

@@ -10,6 +10,11 @@
  * - Presence: `<prefix>:node:<id>` is set with an expiry and refreshed at a third of it. A node whose
  *   key has expired is dead to the others: they take over its queue deliveries, its lease, its rooms.
  *
+ * - Health: a closed connection is not the only fault. A Redis that is frozen (stopped, swapping,
+ *   a dead network path that keeps the socket open) answers nothing and closes nothing, so the node
+ *   PINGs it every `healthCheckIntervalMs`; a PING unanswered after `healthCheckTimeoutMs` counts
+ *   as Redis being away (`down`) until an answer comes.
+ *
  * Both connections reconnect with capped exponential backoff and jitter, for ever. The node never
  * throws because Redis is away; it reports it (`status`, `onStatus`, `stats`).
  */
@@ -29,10 +34,14 @@ export interface ClusterNodeOptions {
   readonly presenceTtlMs?: number;
   /** The longest wait between reconnection attempts. Default 2000 ms. */
   readonly maxBackoffMs?: number;
+  /** How often Redis is PINGed. Default 500 ms. */
+  readonly healthCheckIntervalMs?: number;
+  /** A PING unanswered for this long marks Redis unresponsive. Default 1000 ms. */
+  readonly healthCheckTimeoutMs?: number;
   readonly logger?: Logger;
 }
 
-/** `up`: both connections ready. `down`: at least one is reconnecting. */
+/** `up`: both connections ready and Redis answering. `down`: a connection is reconnecting, or Redis does not answer PING in time. */
 export type ClusterStatus = 'up' | 'down';
 
 export interface ClusterStats {
@@ -69,6 +78,13 @@ export class ClusterNode {
   private readonly statusListeners = new Set<(status: ClusterStatus) => void>();
   private readonly drops = new Map<string, number>();
   private presenceTimer: ReturnType<typeof setInterval> | undefined;
+  private healthTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly healthCheckIntervalMs: number;
+  private readonly healthCheckTimeoutMs: number;
+  /** When the PING in flight was sent, if one is. */
+  private pingSentAt: number | undefined;
+  /** False while a PING has gone unanswered past the timeout. */
+  private responsive = true;
   private reconnects = 0;
   private currentStatus: ClusterStatus = 'down';
   private statusSince = Date.now();
@@ -86,6 +102,8 @@ export class ClusterNode {
       throw new RangeError(`a node id must be 1 to 128 bytes, got "${this.id}"`);
     }
     this.presenceTtlMs = options.presenceTtlMs ?? 3000;
+    this.healthCheckIntervalMs = options.healthCheckIntervalMs ?? 500;
+    this.healthCheckTimeoutMs = options.healthCheckTimeoutMs ?? 1000;
     this.logger = options.logger ?? silentLogger;
     const maxBackoffMs = options.maxBackoffMs ?? 2000;
     const common: RedisOptions = {
@@ -141,6 +159,8 @@ export class ClusterNode {
     await Promise.race([connecting, timeout]);
     this.presenceTimer = setInterval(() => void this.announce(), Math.max(100, this.presenceTtlMs / 3));
     this.presenceTimer.unref();
+    this.healthTimer = setInterval(() => this.checkHealth(), this.healthCheckIntervalMs);
+    this.healthTimer.unref();
     await this.announce();
   }
 
@@ -149,6 +169,7 @@ export class ClusterNode {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.presenceTimer);
+    clearInterval(this.healthTimer);
     if (this.redis.status === 'ready') await this.redis.del(this.presenceKey(this.id)).catch(() => {});
     this.redis.disconnect();
     this.subscriber.disconnect();
@@ -274,9 +295,42 @@ export class ClusterNode {
     }
   }
 
+  /**
+   * One PING in flight at a time: while it is unanswered past the timeout Redis counts as away, and
+   * its answer, whenever it comes, brings the node back.
+   */
+  private checkHealth(): void {
+    if (this.closed) return;
+    const sentAt = this.pingSentAt;
+    if (sentAt !== undefined) {
+      if (this.responsive && Date.now() - sentAt > this.healthCheckTimeoutMs) {
+        this.responsive = false;
+        this.logger.warn({ node: this.id, waitedMs: Date.now() - sentAt }, 'redis does not answer PING');
+        this.updateStatus();
+      }
+      return;
+    }
+    if (this.redis.status !== 'ready') return;
+    this.pingSentAt = Date.now();
+    this.redis.ping().then(
+      () => this.pingSettled(true),
+      // A PING lost with its connection: the connection's own events report that.
+      () => this.pingSettled(false),
+    );
+  }
+
+  private pingSettled(answered: boolean): void {
+    this.pingSentAt = undefined;
+    if (answered && !this.responsive) {
+      this.responsive = true;
+      this.updateStatus();
+    }
+    if (!answered) this.responsive = true;
+  }
+
   private updateStatus(): void {
     const status: ClusterStatus =
-      this.redis.status === 'ready' && this.subscriber.status === 'ready' ? 'up' : 'down';
+      this.responsive && this.redis.status === 'ready' && this.subscriber.status === 'ready' ? 'up' : 'down';
     if (status === this.currentStatus || this.closed) return;
     this.currentStatus = status;
     this.statusSince = Date.now();

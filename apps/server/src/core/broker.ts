@@ -53,13 +53,19 @@ export class Broker {
   private readonly host: SessionHost;
   private shutdownPromise: Promise<void> | undefined;
   private allClosed: (() => void) | undefined;
+  /** What the queue store kept from an earlier run, restored by the constructor. */
+  readonly restored: { readonly messages: number; readonly queues: number };
 
-  /** Throws a `RangeError` naming the first option that is out of range. */
+  /**
+   * Restores the queues the `queueStore` kept before anything else. Throws a `RangeError` naming
+   * the first option that is out of range.
+   */
   constructor(options: BrokerOptions = {}) {
     this.options = resolveOptions(options);
     this.clock = new HeartbeatClock(this.options.timerResolutionMs, () => this.options.clock.now());
     const link = this.options.cluster;
-    this.router = new Router(this.options.limits, link);
+    this.router = new Router(this.options.limits, link, this.options.queueStore);
+    this.restored = this.router.restoreQueues();
     link?.attach({
       deliverTopic: (message) => this.router.deliverTopic(message),
       deliverUser: (login, message) => this.router.deliverUser(login, message),

@@ -41,6 +41,7 @@ export {
   DEFAULT_LIMITS,
   DEFAULT_SERVER_NAME,
 } from './options';
+export { memoryQueueStore, type QueueStore, type RestoredQueueMessage } from './queue-store';
 export type { QueueStats } from './router';
 export type { Snapshot, SnapshotContext, SnapshotProvider } from './snapshots';
 export type { BrokerStats, BrokerTotals } from './stats';

@@ -8,6 +8,7 @@ import type { ClusterLink } from './cluster-link';
 import { DEFAULT_DESTINATION_RULES, type DestinationRule, SlowConsumerPolicy } from './destinations';
 import { type Logger, silentLogger } from './logger';
 import { type BrokerObserver, silentObserver } from './observer';
+import { memoryQueueStore, type QueueStore } from './queue-store';
 
 /**
  * Bounds on what one client can make the broker hold. STOMP 1.2, "Size Limits", lets a server
@@ -61,13 +62,18 @@ export interface BrokerOptions {
   readonly authenticator?: Authenticator;
   /** A connection that has not sent CONNECT (and been authenticated) by then is closed. Default 10 000 ms. */
   readonly connectTimeoutMs?: number;
-  /** What the server offers in CONNECTED: the interval it can send at and wants to hear at. Default 10 000, 10 000. 0 turns a direction off. */
+  /**
+   * What the server offers in CONNECTED: the shortest interval it can send at and wants to hear at.
+   * Default 1000, 1000: a client's wish down to 1 s is honoured both ways, and as the negotiated
+   * interval is the larger of the two sides' figures, a client asking for slower beats (or none)
+   * gets exactly what it asked for. 0 turns a direction off.
+   */
   readonly heartBeat?: Partial<HeartBeat>;
   /** A client that promised heart-beats is closed after 2 × the interval plus this much silence. Default 1000 ms. */
   readonly heartBeatGraceMs?: number;
   /**
    * The period of the one shared timer that sends heart-beats and enforces timeouts. Default 1000 ms,
-   * shortened to half the server's shortest heart-beat interval when that is less.
+   * shortened to the server's shortest heart-beat interval when that is less.
    */
   readonly timerResolutionMs?: number;
   /** How long `shutdown()` waits for transports to report closed. Default 5000 ms. */
@@ -88,6 +94,12 @@ export interface BrokerOptions {
   readonly clock?: Clock;
   /** Several brokers acting as one (see `ClusterLink`). Default: none, this broker is on its own. */
   readonly cluster?: ClusterLink | undefined;
+  /**
+   * Where a broker on its own keeps its queues' messages (see `QueueStore`); the broker restores
+   * them when it is created. Default: `memoryQueueStore`, nothing outlives the process. Not with
+   * `cluster`, whose queues are the cluster's.
+   */
+  readonly queueStore?: QueueStore | undefined;
 }
 
 export interface ResolvedOptions {
@@ -96,7 +108,7 @@ export interface ResolvedOptions {
   readonly connectTimeoutMs: number;
   readonly heartBeat: HeartBeat;
   readonly heartBeatGraceMs: number;
-  /** The effective tick: the option, or half the shortest heart-beat interval if less. */
+  /** The effective tick: the option, or the shortest heart-beat interval if less. */
   readonly timerResolutionMs: number;
   readonly shutdownTimeoutMs: number;
   readonly slowConsumerGraceMs: number;
@@ -106,6 +118,7 @@ export interface ResolvedOptions {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly cluster: ClusterLink | undefined;
+  readonly queueStore: QueueStore;
 }
 
 const KiB = 1024;
@@ -129,6 +142,9 @@ export const DEFAULT_LIMITS: BrokerLimits = Object.freeze({
 
 export const DEFAULT_SERVER_NAME = 'stomping-ground/0.1.0';
 
+/** The heart-beat offer, as RabbitMQ's floor: clients may ask for beats as often as every second. */
+export const DEFAULT_HEART_BEAT: HeartBeat = Object.freeze({ canSend: 1000, wantsToReceive: 1000 });
+
 const performanceClock: Clock = { now: () => performance.now() };
 
 export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
@@ -149,15 +165,18 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
   wholeNumber('slowConsumerGraceMs', slowConsumerGraceMs, 0);
 
   const heartBeat: HeartBeat = {
-    canSend: options.heartBeat?.canSend ?? 10_000,
-    wantsToReceive: options.heartBeat?.wantsToReceive ?? 10_000,
+    canSend: options.heartBeat?.canSend ?? DEFAULT_HEART_BEAT.canSend,
+    wantsToReceive: options.heartBeat?.wantsToReceive ?? DEFAULT_HEART_BEAT.wantsToReceive,
   };
   for (const [name, value] of Object.entries(heartBeat))
     wholeNumber(`heartBeat.${name}`, value, 0, 999_999_999);
-  // The shared timer must tick at least twice per heart-beat interval to keep it.
+  // The shared timer must tick at least once per heart-beat interval: a beat goes out one tick
+  // early rather than late (see Session.tick), so a 1 s beat on a 1 s tick goes out on every tick.
+  // The default offer (1 s) thus keeps the default tick, and sessions that agreed on slower beats
+  // cost no extra wake-ups.
   let tickMs = timerResolutionMs;
   for (const interval of [heartBeat.canSend, heartBeat.wantsToReceive]) {
-    if (interval > 0) tickMs = Math.min(tickMs, Math.max(1, Math.floor(interval / 2)));
+    if (interval > 0) tickMs = Math.min(tickMs, interval);
   }
 
   const limits: BrokerLimits = Object.freeze({
@@ -187,6 +206,9 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
 
   const destinationRules = options.destinationRules ?? DEFAULT_DESTINATION_RULES;
   checkRules(destinationRules);
+  if (options.cluster !== undefined && options.queueStore !== undefined) {
+    throw new RangeError('queueStore and cluster exclude each other: a cluster keeps its queues itself');
+  }
 
   return {
     serverName,
@@ -203,6 +225,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? performanceClock,
     cluster: options.cluster,
+    queueStore: options.queueStore ?? memoryQueueStore,
   };
 }
 

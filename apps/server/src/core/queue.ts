@@ -6,12 +6,16 @@
  * Messages that come back (a NACK, or their subscriber left before acknowledging them) are
  * redelivered before new ones, flagged `redelivered:true`, preferably to another subscriber.
  *
+ * On a node of its own the queue tells its `QueueStore` what it accepted, handed out and saw
+ * consumed, so that the store can rebuild it after a restart (`restore`).
+ *
  * In a cluster the messages live in the cluster's queue (see `ClusterLink`): this queue holds only
  * what the link took for the consumers here, tells the link when they could take more, when a
  * delivery is consumed, and hands back what no local consumer is left to take.
  */
 import type { ClusterLink } from './cluster-link';
 import type { OutboundMessage } from './message';
+import { memoryQueueStore, type QueueStore } from './queue-store';
 import { AckMode, type Subscription } from './subscription';
 
 /** What one `auto` consumer counts for when the queue asks a cluster for more. */
@@ -40,11 +44,13 @@ export class Queue {
   private pendingHead = 0;
   private retainedBytes = 0;
   private readonly link: ClusterLink | undefined;
+  private readonly store: QueueStore;
 
-  constructor(name: string, limits: QueueLimits, link?: ClusterLink) {
+  constructor(name: string, limits: QueueLimits, link?: ClusterLink, store: QueueStore = memoryQueueStore) {
     this.name = name;
     this.limits = limits;
     this.link = link;
+    this.store = store;
   }
 
   /** Messages waiting for a consumer. */
@@ -85,11 +91,13 @@ export class Queue {
     if (this.depth === 0) {
       const consumer = this.pick(undefined);
       if (consumer !== undefined) {
+        this.store.add(this.name, message);
         this.hand(consumer, message, false);
         return true;
       }
     }
     if (!this.hasRoomFor(1, message.body.length)) return false;
+    this.store.add(this.name, message);
     this.pending.push({ message, redelivered: false, avoid: undefined });
     this.retainedBytes += message.body.length;
     this.dispatch();
@@ -103,9 +111,22 @@ export class Queue {
     this.dispatch();
   }
 
+  /**
+   * A message the store kept from an earlier run. It was accepted under the limits then, so it is
+   * kept whatever they say now.
+   */
+  restore(message: OutboundMessage, redelivered: boolean): void {
+    const entry: Entry = { message, redelivered, avoid: undefined };
+    if (redelivered) this.redeliveries.push(entry);
+    else this.pending.push(entry);
+    this.retainedBytes += message.body.length;
+  }
+
   /** Deliveries a client acknowledged (ACK, or NACK-free settling of `client` mode). */
   acknowledged(messages: readonly OutboundMessage[]): void {
-    if (this.link !== undefined && messages.length > 0) this.link.queueConsumed(this, messages);
+    if (messages.length === 0) return;
+    this.store.consumed(messages);
+    if (this.link !== undefined) this.link.queueConsumed(this, messages);
   }
 
   /**
@@ -182,9 +203,12 @@ export class Queue {
   }
 
   private hand(consumer: Subscription, message: OutboundMessage, redelivered: boolean): void {
-    consumer.owner.deliver(consumer, message, redelivered);
     // STOMP 1.2, "SUBSCRIBE ack Header": in `auto` mode a message is consumed once sent.
-    if (this.link !== undefined && consumer.ack === AckMode.AUTO) this.link.queueConsumed(this, [message]);
+    const consumed = consumer.ack === AckMode.AUTO;
+    if (consumed) this.store.consumed([message]);
+    else this.store.delivered(message);
+    consumer.owner.deliver(consumer, message, redelivered);
+    if (this.link !== undefined && consumed) this.link.queueConsumed(this, [message]);
   }
 
   private peek(): Entry | undefined {

@@ -10,6 +10,7 @@ import { DestinationKind, userRouteKey } from './destinations';
 import { BrokerError, BrokerErrorCode } from './errors';
 import type { OutboundMessage } from './message';
 import { Queue, type QueueLimits } from './queue';
+import { memoryQueueStore, type QueueStore } from './queue-store';
 import type { Subscription } from './subscription';
 
 export interface RouterLimits extends QueueLimits {
@@ -34,10 +35,30 @@ export class Router {
   private readonly userLogins = new Map<string, number>();
   private subscriptions = 0;
   private readonly link: ClusterLink | undefined;
+  private readonly store: QueueStore;
 
-  constructor(limits: RouterLimits, link?: ClusterLink) {
+  constructor(limits: RouterLimits, link?: ClusterLink, store: QueueStore = memoryQueueStore) {
     this.limits = limits;
     this.link = link;
+    this.store = store;
+  }
+
+  /**
+   * Rebuilds the queues from what the store kept, before any session exists. Restored messages
+   * and queues are kept whatever the limits say now: they were accepted under the limits then.
+   */
+  restoreQueues(): { messages: number; queues: number } {
+    let messages = 0;
+    this.store.restore((name, message, redelivered) => {
+      let queue = this.queues.get(name);
+      if (queue === undefined) {
+        queue = new Queue(name, this.limits, this.link, this.store);
+        this.queues.set(name, queue);
+      }
+      queue.restore(message, redelivered);
+      messages++;
+    });
+    return { messages, queues: this.queues.size };
   }
 
   /** Whether messages flow through a cluster. */
@@ -175,13 +196,14 @@ export class Router {
 
   /**
    * One consumer of the queue gets the message, or the queue keeps it. Throws `STOMP_ERR_LIMIT` when
-   * full. In a cluster the message goes to the cluster's queue instead: the returned promise
+   * full. With a store on disk the returned promise resolves once the message is written there
+   * (synced). In a cluster the message goes to the cluster's queue instead: the returned promise
    * resolves once it is stored there, and rejects with `STOMP_ERR_LIMIT` when it is full.
    */
   sendToQueue(message: OutboundMessage): Promise<void> | undefined {
     if (this.link !== undefined) return this.link.enqueue([message]);
     const queue = this.queueFor(message.destination);
-    if (queue.enqueue(message)) return undefined;
+    if (queue.enqueue(message)) return this.store.flushed();
     if (queue.isUnused) this.queues.delete(queue.name);
     throw new BrokerError(BrokerErrorCode.LIMIT, `queue ${message.destination} is full`, {
       detail: `queue ${message.destination} already holds ${queue.depth} messages (${queue.bytes} bytes) that no consumer can take; the limits are ${this.limits.maxQueueDepth} messages and ${this.limits.maxQueueBytes} bytes`,
@@ -191,11 +213,17 @@ export class Router {
   /**
    * In a cluster, stores a committed transaction's queue messages in the cluster's queues, all or
    * none; the promise settles as `sendToQueue`'s does. Undefined on a node on its own, where
-   * `assertRoom` has made sure each `sendToQueue` succeeds.
+   * `assertRoom` has made sure each `sendToQueue` succeeds, and where the store writes the SENDs of
+   * one COMMIT in one transaction (they are added within one event-loop turn).
    */
   sendAllToQueues(messages: readonly OutboundMessage[]): Promise<void> | undefined {
     if (this.link === undefined || messages.length === 0) return undefined;
     return this.link.enqueue(messages);
+  }
+
+  /** Resolves once the queue store has written every change so far (see `QueueStore.flushed`). */
+  flushed(): Promise<void> | undefined {
+    return this.store.flushed();
   }
 
   /** Throws `STOMP_ERR_LIMIT` unless every queue could keep what a transaction is about to send it. */
@@ -232,7 +260,7 @@ export class Router {
     let queue = this.queues.get(name);
     if (queue === undefined) {
       if (this.queues.size >= this.limits.maxQueues) throw this.tooManyQueues();
-      queue = new Queue(name, this.limits, this.link);
+      queue = new Queue(name, this.limits, this.link, this.store);
       this.queues.set(name, queue);
     }
     return queue;

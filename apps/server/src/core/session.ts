@@ -293,7 +293,11 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
     }
     // STOMP 1.2, "Header receipt": any client frame other than CONNECT may ask for a RECEIPT.
     const receipt = getHeader(frame.headers, 'receipt');
-    if (receipt !== undefined && this.state === SessionState.CONNECTED) this.sendReceipt(receipt);
+    if (receipt !== undefined && this.state === SessionState.CONNECTED) {
+      // What the frame changed in the queue store (an ACK's removal, say) is on disk first.
+      this.holdReceiptsFor(this.host.router.flushed(), receipt);
+      this.sendReceipt(receipt);
+    }
   }
 
   // ── CONNECT ────────────────────────────────────────────────────────────────────────────────────
@@ -1156,7 +1160,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
 function required(frame: Frame, name: string): string {
   const value = getHeader(frame.headers, name);
   if (value === undefined) {
-    throw new BrokerError(BrokerErrorCode.MISSING_HEADER, `${frame.command} needs a ${name} header`);
+    throw new BrokerError(BrokerErrorCode.MISSING_HEADER, `${frame.command} needs the ${name} header`);
   }
   return value;
 }

@@ -1,6 +1,8 @@
 /**
  * The broker core, created once per app from the validated config and shared as `app.broker`.
- * In cluster mode its messages also travel through the cluster bus (`src/cluster/bus.ts`).
+ * In cluster mode its messages also travel through the cluster bus (`src/cluster/bus.ts`); on a
+ * node of its own its queues are kept in SQLite under `DATA_DIR` (`src/store/sqlite-queue-store.ts`),
+ * restored here, before any listener starts, and closed after the transports.
  * Its `preClose` hook runs before the transports' own, so every session is told "server shutting
  * down" (ERROR, then close 1001) while the listeners still stand.
  */
@@ -13,6 +15,7 @@ import type { ServerConfig } from '../config';
 import type { Authenticator } from '../core/auth';
 import { Broker } from '../core/broker';
 import { identityAuthenticator, MemoryClaimStore, randomSecret, type SecretSource } from '../core/identities';
+import { SqliteQueueStore } from '../store/sqlite-queue-store';
 
 export const SERVER_NAME = 'stomping-ground/0.1.0';
 
@@ -20,8 +23,16 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
   const { config } = app;
   const bus =
     app.cluster === null ? null : new ClusterBus(app.cluster, app.log.child({ component: 'cluster' }));
+  const restoreStarted = performance.now();
+  const restoreCpu = process.cpuUsage();
+  // `DATA_DIR=:memory:` keeps queues in memory only, as a cluster node does (its queues are in Redis).
+  const store =
+    bus === null && config.dataDir !== ':memory:'
+      ? new SqliteQueueStore({ dataDir: config.dataDir, logger: app.log.child({ component: 'queue-store' }) })
+      : null;
   const broker = new Broker({
     cluster: bus ?? undefined,
+    queueStore: store ?? undefined,
     serverName: SERVER_NAME,
     authenticator: authenticatorFor(config, app.cluster),
     connectTimeoutMs: config.connectTimeoutMs,
@@ -37,6 +48,24 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
     observer: app.brokerMetrics.observer,
     logger: app.log.child({ component: 'broker' }),
   });
+  if (store === null) {
+    app.log.info(
+      { reason: bus === null ? 'DATA_DIR=:memory:' : 'cluster mode: queues are in Redis' },
+      'queues kept in memory only on this node',
+    );
+  } else {
+    app.log.info(
+      {
+        location: store.location,
+        messages: broker.restored.messages,
+        queues: broker.restored.queues,
+        ms: Math.round(performance.now() - restoreStarted),
+        // On a busy machine the wall time says more about the machine: the CPU time is the work.
+        cpuMs: cpuMs(process.cpuUsage(restoreCpu)),
+      },
+      'queues restored',
+    );
+  }
   app.brokerMetrics.watch(broker, bus);
   app.decorate('broker', broker);
   app.decorate('clusterBus', bus);
@@ -46,8 +75,13 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
   });
   app.addHook('onClose', async () => {
     bus?.stop();
+    await store?.close();
   });
 };
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return Math.round((usage.user + usage.system) / 1000);
+}
 
 /**
  * Fixed accounts from `STOMP_USERS`; guests and claimed names unless `STOMP_GUESTS=off`. In a

@@ -3,14 +3,18 @@
  *
  * Counters are bumped by the broker through its observer as things happen; gauges (connections,
  * sessions, subscriptions, queue depths) are read from `broker.stats()` when Prometheus scrapes,
- * so the hot path pays nothing for them. Each app has its own registry, so several apps in one
- * process (tests) never share numbers.
+ * so the hot path pays nothing for them. The game's and the market's figures
+ * (`metrics-services.ts`) and, in cluster mode only, the cluster's (`metrics-cluster.ts`) are read
+ * the same way. Each app has its own registry, so several apps in one process (tests) never share
+ * numbers.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { ClusterBus } from '../cluster/bus';
 import type { Broker, BrokerObserver } from '../core/broker';
+import { registerClusterMetrics } from './metrics-cluster';
+import { registerServiceMetrics, type ServiceSources } from './metrics-services';
 
 export interface BrokerMetrics {
   readonly registry: Registry;
@@ -18,6 +22,8 @@ export interface BrokerMetrics {
   readonly observer: BrokerObserver;
   /** Connects the scrape-time gauges to the broker once it exists, and to its cluster bus if any. */
   watch(broker: Broker, bus?: ClusterBus | null): void;
+  /** Adds the game's and the market's figures, read from them at scrape time. */
+  watchServices(services: ServiceSources): void;
 }
 
 export function createBrokerMetrics(): BrokerMetrics {
@@ -136,76 +142,6 @@ export function createBrokerMetrics(): BrokerMetrics {
     },
   });
 
-  let bus: ClusterBus | null = null;
-  const node = () => bus?.node.stats();
-  /** A counter whose value is read at scrape time from running totals. */
-  const totals = (
-    name: string,
-    help: string,
-    label: string,
-    read: () => Record<string, number> | undefined,
-  ) =>
-    new Counter({
-      name,
-      help,
-      labelNames: [label],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const [key, value] of Object.entries(read() ?? {})) this.inc({ [label]: key }, value);
-      },
-    });
-  new Gauge({
-    name: 'stomp_cluster_up',
-    help: 'Cluster mode: 1 while this node reaches Redis, 0 while it serves only its own clients (absent on a node on its own)',
-    registers: [registry],
-    collect() {
-      this.reset();
-      const current = node();
-      if (current) this.set(current.status === 'up' ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'stomp_cluster_roles',
-    help: 'Cluster roles (leases) this node holds: 1 per role',
-    labelNames: ['role'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const role of node()?.roles ?? []) this.set({ role }, 1);
-    },
-  });
-  totals('stomp_cluster_reconnects_total', 'Reconnections to Redis', 'connection', () => {
-    const current = node();
-    return current && { redis: current.reconnects };
-  });
-  totals(
-    'stomp_cluster_dropped_total',
-    'Messages or commands lost to a Redis fault, by what was lost',
-    'what',
-    () => node()?.drops,
-  );
-  totals(
-    'stomp_cluster_messages_total',
-    'Topic and user messages crossing nodes, by direction',
-    'direction',
-    () => {
-      const current = bus?.stats();
-      return current && { published: current.published, received: current.received };
-    },
-  );
-  totals(
-    'stomp_cluster_queue_entries_total',
-    'Queue entries in Redis Streams, by what happened to them',
-    'event',
-    () => {
-      const queues = bus?.stats().queues;
-      if (!queues) return undefined;
-      const { waiting: _waiting, ...events } = queues;
-      return events;
-    },
-  );
-
   const observer: BrokerObserver = {
     frameIn(command, bytes) {
       framesIn.inc({ command });
@@ -243,7 +179,12 @@ export function createBrokerMetrics(): BrokerMetrics {
     observer,
     watch(target, cluster) {
       broker = target;
-      bus = cluster ?? null;
+      // Cluster figures exist only in cluster mode: on a node on its own a `stomp_cluster_up 0`
+      // would read as an outage on a dashboard.
+      if (cluster) registerClusterMetrics(registry, cluster);
+    },
+    watchServices(services) {
+      registerServiceMetrics(registry, services);
     },
   };
 }
@@ -251,6 +192,10 @@ export function createBrokerMetrics(): BrokerMetrics {
 const metricsPlugin: FastifyPluginAsync = async (app) => {
   const metrics = createBrokerMetrics();
   app.decorate('brokerMetrics', metrics);
+  // The services are registered after this plugin; they are all there once the app is ready.
+  app.addHook('onReady', async () => {
+    metrics.watchServices({ game: app.game, market: app.market });
+  });
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();

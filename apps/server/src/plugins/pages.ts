@@ -4,7 +4,8 @@
  *
  * Vite names built assets by content hash, so `assets/*` are cached for a year as immutable;
  * `index.html` is revalidated on every load so a deploy shows at once. A page not built yet is
- * simply not served (in development Vite serves it).
+ * simply not served (in development Vite serves it). Source maps (`*.map`) are built but not served
+ * unless `SERVE_SOURCE_MAPS=true`: they would publish the whole source, megabytes of it.
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -33,8 +34,19 @@ function cacheHeaders(root: string) {
   };
 }
 
-const pagesPlugin: FastifyPluginAsync<{ root?: string }> = async (app, options) => {
+export interface PagesOptions {
+  /** The directory holding `landing/`, `ticker/` and `game/`. Default: beside the server's own. */
+  readonly root?: string;
+  /** Serve `*.map` files. Default: the config's `serveSourceMaps`, or false. */
+  readonly serveSourceMaps?: boolean;
+}
+
+const pagesPlugin: FastifyPluginAsync<PagesOptions> = async (app, options) => {
   const apps = options.root ?? appsDirectory();
+  const serveSourceMaps =
+    options.serveSourceMaps ?? (app.hasDecorator('config') ? app.config.serveSourceMaps : false);
+  // A refused path answers 404, as if the file were not there.
+  const allowedPath = (path: string) => serveSourceMaps || !path.endsWith('.map');
   let decorated = false;
   for (const page of PAGES) {
     const root = resolve(apps, page, 'dist');
@@ -47,6 +59,7 @@ const pagesPlugin: FastifyPluginAsync<{ root?: string }> = async (app, options) 
       // Our own cache-control (below) instead of send's `public, max-age=0`, which would override it.
       cacheControl: false,
       setHeaders: cacheHeaders(root),
+      allowedPath,
     });
     decorated = true;
     app.get(`/${page}`, async (_request, reply) => reply.redirect(`/${page}/`, 301));
@@ -63,6 +76,7 @@ const pagesPlugin: FastifyPluginAsync<{ root?: string }> = async (app, options) 
       wildcard: false,
       cacheControl: false,
       setHeaders: cacheHeaders(landing),
+      allowedPath,
     });
     app.log.debug({ page: LANDING_PAGE, root: landing }, 'serving a built page');
   }

@@ -87,6 +87,21 @@ export function createStompTcpListener(
   };
 }
 
+/** Why a listener could not bind, as a person would put it. */
+const BIND_FAULTS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'is in use by another program',
+  EACCES: 'needs privileges this process lacks',
+  EADDRNOTAVAIL: 'is on an address this machine does not have',
+};
+
+/** The one line a failed TCP bind is reported in: what happened, and both ways out. */
+export function tcpBindFailure(tcp: { port: number; host: string }, code: string): string {
+  return (
+    `STOMP over TCP is off: port ${tcp.port} on ${tcp.host} ${BIND_FAULTS[code] ?? 'cannot be bound'} (${code}); ` +
+    'set STOMP_TCP_PORT to a free port, or STOMP_TCP_PORT=0 to turn it off. STOMP over WebSocket (/ws) is serving.'
+  );
+}
+
 const tcpPlugin: FastifyPluginAsync = async (app) => {
   const tcp = app.config.tcp;
   if (tcp === null) {
@@ -100,8 +115,17 @@ const tcpPlugin: FastifyPluginAsync = async (app) => {
   });
   app.decorate('stompTcp', listener);
   // Listening starts with the app (`ready()`, which `listen()` calls), not at registration.
+  // The TCP listener is optional: a port another broker holds (RabbitMQ often has 61613) turns it
+  // off with one line saying how to move it, and the rest of the server (WebSocket included) serves.
   app.addHook('onReady', async () => {
-    await listener.listen();
+    try {
+      await listener.listen();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined || !(code in BIND_FAULTS)) throw error;
+      app.log.error({ code }, tcpBindFailure(tcp, code));
+      return;
+    }
     app.log.info(`STOMP over TCP listening on ${tcp.host}:${listener.address().port}`);
   });
   app.addHook('onClose', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config';
 import lessonsPlugin from '../../src/plugins/lessons';
 import pagesPlugin from '../../src/plugins/pages';
 
@@ -20,6 +21,8 @@ beforeAll(async () => {
   write('apps/landing/dist/assets/index-abc.js', 'console.log(1)');
   write('apps/ticker/dist/index.html', '<title>ticker</title>');
   write('apps/ticker/dist/assets/index-def.js', 'console.log(2)');
+  write('apps/landing/dist/assets/index-abc.js.map', '{"version":3}');
+  write('apps/ticker/dist/assets/index-def.js.map', '{"version":3}');
   write('docs/dist/index.html', '<title>lessons</title>');
   write('docs/dist/01-frames.html', '<title>frames</title>');
   write('docs/dist/404.html', '<title>not found</title>');
@@ -59,6 +62,33 @@ describe('the landing page', () => {
     expect((await app.inject('/no-such-page')).statusCode).toBe(404);
     // No icon to serve, and no 404 in the browser's console for it either.
     expect((await app.inject('/favicon.ico')).statusCode).toBe(204);
+  });
+});
+
+describe('source maps', () => {
+  const MAPS = ['/assets/index-abc.js.map', '/ticker/assets/index-def.js.map'];
+
+  it('are not served by default', async () => {
+    for (const path of MAPS) expect((await app.inject(path)).statusCode).toBe(404);
+  });
+
+  it('are not served at the default configuration either', () => {
+    expect(loadConfig({}).serveSourceMaps).toBe(false);
+  });
+
+  it('are served when asked for (SERVE_SOURCE_MAPS=true)', async () => {
+    expect(loadConfig({ SERVE_SOURCE_MAPS: 'true' }).serveSourceMaps).toBe(true);
+    const withMaps = Fastify({ logger: false });
+    await withMaps.register(pagesPlugin, { root: join(directory, 'apps'), serveSourceMaps: true });
+    try {
+      for (const path of MAPS) {
+        const response = await withMaps.inject(path);
+        expect(response.statusCode).toBe(200);
+        expect(response.body).toBe('{"version":3}');
+      }
+    } finally {
+      await withMaps.close();
+    }
   });
 });
 

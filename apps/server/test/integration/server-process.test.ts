@@ -3,6 +3,7 @@
  * and exits cleanly, and a bad environment stops it before it listens.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrokerErrorCode } from '../../src/core/errors';
@@ -42,6 +43,7 @@ function startProcess(env: Record<string, string>): Child {
       HOST: '127.0.0.1',
       STOMP_TCP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      DATA_DIR: ':memory:',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -102,6 +104,23 @@ describe('the server process', () => {
     const exit = await within(child.exited, 5_000, 'the process to exit');
     expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalledAt).toBeLessThan(5_000);
+  });
+
+  it('stops in one line naming PORT when another program holds the HTTP port', async () => {
+    const occupant = createServer();
+    await new Promise<void>((resolve) => occupant.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = occupant.address() as { port: number };
+      const child = startProcess({ PORT: String(port), STOMP_TCP_PORT: '0' });
+      const exit = await within(child.exited, 10_000, 'the process to exit');
+      expect(exit.code).toBe(1);
+      const lines = child.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`port ${port}`);
+      expect(lines[0]).toContain('set PORT');
+    } finally {
+      await new Promise<void>((resolve) => occupant.close(() => resolve()));
+    }
   });
 
   it.each([

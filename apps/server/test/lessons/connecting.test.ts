@@ -4,6 +4,7 @@
  */
 import type { Frame } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config';
 import { type RunningServer, startServer } from '../support/app';
 import { header, ProbePool, TRANSPORTS, text } from '../support/raw';
 
@@ -12,7 +13,7 @@ const pool = new ProbePool(() => server);
 
 beforeAll(async () => {
   // The default offer of STOMP_HEARTBEAT, as the lesson's transcript shows it.
-  server = await startServer({ heartBeat: { canSend: 10_000, wantsToReceive: 10_000 } });
+  server = await startServer({ heartBeat: loadConfig({}).heartBeat });
 });
 
 afterEach(() => pool.closeAll());
@@ -39,7 +40,7 @@ describe.each(TRANSPORTS)('connecting.md over %s', (kind) => {
     expect(header(connected, 'version')).toBe('1.2');
     expect(header(connected, 'server')).toBe('stomping-ground/0.1.0');
     expect(header(connected, 'session')).toMatch(/^[0-9a-f]{8}-s[0-9]+$/);
-    expect(header(connected, 'heart-beat')).toBe('10000,10000');
+    expect(header(connected, 'heart-beat')).toBe('1000,1000');
     expect(header(connected, 'user-name')).toBe('guest');
     expect(connected.body.length).toBe(0);
   });

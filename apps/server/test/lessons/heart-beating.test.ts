@@ -12,16 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/app';
 import { header, ProbePool } from '../support/raw';
 
-/** The server's default offer (STOMP_HEARTBEAT=10000,10000). */
-const SERVER: HeartBeat = { canSend: 10_000, wantsToReceive: 10_000 };
+/** The server's default offer (STOMP_HEARTBEAT=1000,1000). */
+const SERVER: HeartBeat = { canSend: 1000, wantsToReceive: 1000 };
 
 /** The lesson's table: the client's header, then what the server sends and expects, in ms. */
 const EXAMPLES: ReadonlyArray<{ client: string; serverSends: number; serverExpects: number }> = [
   { client: '10000,10000', serverSends: 10_000, serverExpects: 10_000 },
   { client: '0,0', serverSends: 0, serverExpects: 0 },
-  { client: '5000,20000', serverSends: 20_000, serverExpects: 10_000 },
-  { client: '0,1000', serverSends: 10_000, serverExpects: 0 },
+  { client: '5000,20000', serverSends: 20_000, serverExpects: 5000 },
+  { client: '0,1000', serverSends: 1000, serverExpects: 0 },
   { client: '30000,0', serverSends: 0, serverExpects: 30_000 },
+  { client: '100,100', serverSends: 1000, serverExpects: 1000 },
 ];
 
 describe('heart-beating.md: negotiateHeartBeat', () => {

@@ -27,10 +27,12 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     identities: { guests: true, secret: undefined, maxClaims: 10_000 },
     logLevel: 'silent',
     shutdownGraceMs: 1_000,
+    serveSourceMaps: false,
     // Alive but light: every test server runs the simulation, most with nobody watching.
     market: { enabled: true, updatesPerSecond: 20 },
     game: { enabled: true, roomCapacity: 8, minPlayers: 4, resumeGraceMs: 15_000, maxRooms: 100 },
     cluster: null,
+    dataDir: ':memory:',
     ...overrides,
   };
 }

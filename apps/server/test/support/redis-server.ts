@@ -50,6 +50,16 @@ export class TestRedisServer {
     }
   }
 
+  /** SIGSTOP: Redis freezes; its connections stay open and nothing answers. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a frozen Redis answers again, what was sent meanwhile included. */
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** SIGKILL: Redis vanishes at once, as in a crash. */
   async kill(): Promise<void> {
     const child = this.child;

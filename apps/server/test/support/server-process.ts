@@ -34,7 +34,8 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
+  /** Starts the process and waits until `/healthz` answers, for `timeoutMs` at most. */
+  async start(timeoutMs = 20_000): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', serverMain], {
       env: {
         ...process.env,
@@ -42,6 +43,8 @@ export class ServerProcess {
         HOST: '127.0.0.1',
         STOMP_TCP_PORT: '0',
         LOG_LEVEL: 'warn',
+        // Queues on disk only where a test gives its own directory.
+        DATA_DIR: ':memory:',
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +52,7 @@ export class ServerProcess {
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk));
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${this.output}`);
       try {
@@ -59,7 +62,9 @@ export class ServerProcess {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`the server did not answer /healthz within 20 s:\n${this.output}`);
+    // A server that never answered is not left running.
+    await this.kill();
+    throw new Error(`the server did not answer /healthz within ${timeoutMs} ms:\n${this.output}`);
   }
 
   /** Whether the process is running. */

@@ -37,7 +37,7 @@ import { InputRejection } from './inputs';
 import { GameLoop } from './loop';
 import { type GameOptions, type ResolvedGameOptions, resolveGameOptions } from './options';
 import { displayName, inputRoomId, parseJoinRequest, parseResumeRequest, Refusal } from './requests';
-import { Room } from './room';
+import { Room, type RoomOutput } from './room';
 import type { HumanSeat } from './seats';
 import { TickTimes, type TickTimesSummary } from './tick-times';
 
@@ -79,7 +79,15 @@ export interface GameStats {
   };
   /** How long the loop's ticks (every room together) took, over the last ones. */
   readonly ticks: TickTimesSummary;
+  /**
+   * Snapshot payload bytes the rooms produced since the start: each player's own, and the room
+   * topics' (binary and JSON), a topic's counted once per publish whatever its readers.
+   */
+  readonly snapshotBytes: Readonly<Record<SnapshotKind, number>>;
 }
+
+/** The snapshots a room sends: a player's own, the room's binary topic, the room's JSON topic. */
+export type SnapshotKind = 'player' | 'topic' | 'json';
 
 const JSON_HEADERS: Array<[string, string]> = [['content-type', 'application/json']];
 const INPUT_PREFIX = '/app/game/rooms/';
@@ -96,6 +104,19 @@ export class GameService {
   private readonly tickTimes = new TickTimes(1024);
   private readonly unregister: Array<() => void> = [];
   private readonly cluster: GameCluster | undefined;
+  private readonly snapshotBytes: Record<SnapshotKind, number> = { player: 0, topic: 0, json: 0 };
+  /** The broker as the rooms see it: every byte they send is a snapshot, and is counted here. */
+  private readonly roomOutput: RoomOutput = {
+    publish: (destination, body, headers) => {
+      this.snapshotBytes[destination.endsWith('.json') ? 'json' : 'topic'] += byteLength(body);
+      this.broker.publish(destination, body, headers);
+    },
+    sendToUser: (login, destination, body) => {
+      this.snapshotBytes.player += byteLength(body);
+      this.broker.sendToUser(login, destination, body);
+    },
+    hasSubscribers: (topic) => this.broker.hasSubscribers(topic),
+  };
   private roomsCreated = 0;
   private roomsChanged = false;
   private accepted = 0;
@@ -180,6 +201,7 @@ export class GameService {
       rooms: this.roomList(),
       inputs: { accepted: this.accepted, rejected: { ...this.rejected } },
       ticks: this.tickTimes.summary(),
+      snapshotBytes: { ...this.snapshotBytes },
     };
   }
 
@@ -194,7 +216,7 @@ export class GameService {
     const started = performance.now();
     const cpu = this.options.onTick === undefined ? undefined : process.cpuUsage();
     for (const room of [...this.rooms.values()]) {
-      const expired = room.advance(started, this.broker);
+      const expired = room.advance(started, this.roomOutput);
       if (expired.length > 0) {
         this.changed(room);
         this.closeIfEmpty(room);
@@ -552,4 +574,9 @@ export class GameService {
       ['session', sessionId],
     ]);
   }
+}
+
+/** A body's size on the wire: bytes as they are, text as UTF-8. */
+function byteLength(body: Uint8Array | string): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }

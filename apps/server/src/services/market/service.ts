@@ -95,6 +95,16 @@ const PREFIX = {
   candles: MarketDestination.candles('', '1s').replace(/\.1s$/, ''),
 } as const;
 
+/** What the market has done since it started, for `/metrics`. */
+export interface MarketStats {
+  /** Orders that reached the exchange, by who placed them. */
+  readonly orders: Readonly<Record<Owner['kind'], number>>;
+  /** Trades: each match between two orders counts once. */
+  readonly fills: number;
+  /** Requests refused, by reason (rate limits and malformed requests included). */
+  readonly rejects: Readonly<Partial<Record<RejectReason, number>>>;
+}
+
 type Prepared =
   | { readonly ok: true; readonly order: NewOrder }
   | { readonly ok: false; readonly reason: RejectReason; readonly message: string };
@@ -118,6 +128,9 @@ export class MarketService {
   private readonly unregister: Array<() => void> = [];
   private timer: ReturnType<typeof setInterval> | undefined;
   private changes = 0;
+  private readonly orderCounts: Record<Owner['kind'], number> = { user: 0, simulated: 0 };
+  private fillCount = 0;
+  private readonly rejectCounts: Partial<Record<RejectReason, number>> = {};
 
   /** Symbols whose quote and depth must be published at the next flush. */
   private readonly touchedSymbols = new Set<string>();
@@ -169,6 +182,11 @@ export class MarketService {
   /** Counts executions, users' and the simulation's: when it has moved since a save, there is something new to save. */
   get revision(): number {
     return this.changes;
+  }
+
+  /** Running totals of orders, fills and rejects (cheap: plain counters). */
+  stats(): MarketStats {
+    return { orders: { ...this.orderCounts }, fills: this.fillCount, rejects: { ...this.rejectCounts } };
   }
 
   /** Opens the simulated market and steps it on an unref'd timer. Idempotent; nothing to do without a simulation. */
@@ -425,6 +443,7 @@ export class MarketService {
 
   /** Submits a checked order and records what it did. */
   private execute(order: NewOrder): ExecutionReport {
+    this.orderCounts[order.owner.kind]++;
     const report = this.exchange.submit(order);
     this.record(report);
     return report;
@@ -439,6 +458,7 @@ export class MarketService {
   /** Trades go on the tape and into portfolios at once; order events to their users; the rest waits for `flush`. */
   private record(report: ExecutionReport): void {
     this.changes++;
+    this.fillCount += report.trades.length;
     for (const { trade, buyer, seller } of report.trades) {
       this.data.record(trade);
       this.output.publish(MarketDestination.trades, JSON.stringify(trade), JSON_HEADERS);
@@ -452,7 +472,10 @@ export class MarketService {
       }
       this.tradedSymbols.add(trade.symbol);
     }
-    for (const { login, event } of report.events) this.send(login, MarketDestination.orderEvents, event);
+    for (const { login, event } of report.events) {
+      if (event.type === 'rejected') this.countReject(event.reason);
+      this.send(login, MarketDestination.orderEvents, event);
+    }
     this.touchedSymbols.add(report.symbol);
   }
 
@@ -498,7 +521,12 @@ export class MarketService {
     this.output.sendToUser(login, destination, JSON.stringify(value), JSON_HEADERS);
   }
 
+  private countReject(reason: RejectReason): void {
+    this.rejectCounts[reason] = (this.rejectCounts[reason] ?? 0) + 1;
+  }
+
   private reject(login: string, clientOrderId: string, reason: RejectReason, message: string): void {
+    this.countReject(reason);
     this.send(login, MarketDestination.orderEvents, {
       type: 'rejected',
       clientOrderId,
