@@ -27,6 +27,9 @@ import {
 const LF = 0x0a;
 const CR = 0x0d;
 const NUL = 0x00;
+const EMPTY = new Uint8Array(0);
+/** The first allocation for a body that spans chunks (never past the limit): most fit in it. It doubles from there. */
+const MIN_BODY_BUFFER = 4096;
 
 export interface DecoderLimits {
   /** Command, headers, body and the NUL together. */
@@ -110,9 +113,11 @@ export class FrameDecoder {
   private receiptId: string | undefined;
   private rawContentLength: string | undefined;
   private headBytes = 0;
-  private bodyParts: Uint8Array[] = [];
+  /** A NUL-terminated body that spans chunks, copied into one buffer grown geometrically up to the limit. */
+  private bodyBuffer: Uint8Array | undefined;
   private bodyBytes = 0;
-  private fixedBody: Uint8Array = new Uint8Array(0);
+  /** A `content-length` body that spans chunks, allocated at its exact size. */
+  private fixedBody: Uint8Array = EMPTY;
 
   constructor(handlers: DecoderHandlers, options: DecoderOptions = {}) {
     this.handlers = handlers;
@@ -137,45 +142,106 @@ export class FrameDecoder {
     return this.state === State.IDLE;
   }
 
+  /**
+   * The bytes this decoder holds for the frame in progress: the part of a head, or of a body, that
+   * spans chunks (buffer capacities, not just the bytes filled). However the input is chunked it stays
+   * within `maxFrameBytes` plus one byte (the byte that shows a head breaks a limit); between frames,
+   * and once failed, it is 0.
+   */
+  get bufferedBytes(): number {
+    return (this.partialHead?.capacity ?? 0) + (this.bodyBuffer?.length ?? 0) + this.fixedBody.length;
+  }
+
   push(chunk: Uint8Array | string): void {
     if (this.failed) throw this.failure;
-    let bytes = typeof chunk === 'string' ? textEncoder.encode(chunk) : asPlainBytes(chunk);
-    let pos = 0;
-    if (this.partialHead) bytes = this.partialHead.append(bytes);
+    const bytes = typeof chunk === 'string' ? textEncoder.encode(chunk) : asPlainBytes(chunk);
     try {
-      while (pos < bytes.length) {
-        switch (this.state) {
-          case State.IDLE:
-            pos = this.readIdle(bytes, pos);
-            break;
-          case State.IDLE_CR:
-            pos = this.readIdleCr(bytes, pos);
-            break;
-          case State.HEAD:
-            pos = this.readHead(bytes, pos);
-            break;
-          case State.BODY_UNTIL_NUL:
-            pos = this.readBodyUntilNul(bytes, pos);
-            break;
-          case State.BODY_FIXED:
-            pos = this.readFixedBody(bytes, pos);
-            break;
-          case State.FRAME_END:
-            pos = this.readFrameEnd(bytes, pos);
-            break;
-          case State.FAILED:
-            throw this.failure;
-        }
+      let pos = 0;
+      // A head that spans chunks is read from its own copy, which takes only the head's bytes: the
+      // body after it is read from the chunk itself (a view, not a copy) and never inflates the copy.
+      while (this.partialHead !== undefined && pos < bytes.length) {
+        const taken = this.headPiece(this.partialHead, bytes, pos);
+        const joined = this.partialHead.append(bytes.subarray(pos, pos + taken), this.headBytesBound() + 1);
+        pos += taken;
+        // The copy starts at the frame's first byte, where `readHead`'s offsets count from.
+        this.run(joined, 0);
       }
+      this.run(bytes, pos);
     } catch (error) {
       // A protocol fault, or a handler that threw: either way the rest of this chunk cannot be
-      // read in order any more, so the decoder stops here for good.
+      // read in order any more, so the decoder stops here for good, holding nothing.
       this.failed = true;
       this.failure = error;
       this.state = State.FAILED;
       this.partialHead = undefined;
-      this.bodyParts = [];
+      this.bodyBuffer = undefined;
+      this.fixedBody = EMPTY;
+      this.headers = NO_HEADERS;
       throw error;
+    }
+  }
+
+  /**
+   * How many bytes of `bytes` from `pos` belong to the head being copied: up to and including the LF
+   * of its blank line, found by the rule `readHead` applies (a line that is empty, or only a CR). If
+   * the blank line is not among them, the rest of the chunk, but never more than one byte past
+   * the head's bound, so that the copy cannot outgrow it before a limit is seen to break.
+   */
+  private headPiece(head: ByteAccumulator, bytes: Uint8Array, pos: number): number {
+    const room = Math.max(1, this.headBytesBound() + 1 - head.length);
+    const stop = Math.min(bytes.length, pos + room);
+    // The line in progress: its length so far, and whether it is a lone CR so far.
+    let lineLength = head.length - this.headLineStart;
+    let loneCr = lineLength === 1 && head.lastByte === CR;
+    for (let i = pos; i < stop; i++) {
+      const byte = bytes[i];
+      if (byte === LF) {
+        if (lineLength === 0 || loneCr) return i + 1 - pos;
+        lineLength = 0;
+        loneCr = false;
+      } else {
+        loneCr = lineLength === 0 && byte === CR;
+        lineLength++;
+      }
+    }
+    return stop - pos;
+  }
+
+  /**
+   * The most bytes a head can hold without breaking a limit: the command line and `maxHeaders`
+   * header lines of at most `maxHeaderLineBytes` and their CRLFs, then the blank line; never more
+   * than `maxFrameBytes`. A head copy one byte past it has already made `readHead` throw.
+   */
+  private headBytesBound(): number {
+    const { maxFrameBytes, maxHeaders, maxHeaderLineBytes } = this.limits;
+    return Math.min(maxFrameBytes, (maxHeaders + 2) * (maxHeaderLineBytes + 2));
+  }
+
+  private run(bytes: Uint8Array, from: number): void {
+    let pos = from;
+    while (pos < bytes.length) {
+      switch (this.state) {
+        case State.IDLE:
+          pos = this.readIdle(bytes, pos);
+          break;
+        case State.IDLE_CR:
+          pos = this.readIdleCr(bytes, pos);
+          break;
+        case State.HEAD:
+          pos = this.readHead(bytes, pos);
+          break;
+        case State.BODY_UNTIL_NUL:
+          pos = this.readBodyUntilNul(bytes, pos);
+          break;
+        case State.BODY_FIXED:
+          pos = this.readFixedBody(bytes, pos);
+          break;
+        case State.FRAME_END:
+          pos = this.readFrameEnd(bytes, pos);
+          break;
+        case State.FAILED:
+          throw this.failure;
+      }
     }
   }
 
@@ -218,19 +284,22 @@ export class FrameDecoder {
       let lf = scan;
       while (lf < stop && bytes[lf] !== LF) lf++;
       if (lf === stop) {
-        if (stop < length) throw lineTooLong(maxHeaderLineBytes);
+        if (stop < length) throw this.overLongLine(bytes, frameStart, lineStart);
         break;
       }
       const lineEnd = lf > lineStart && bytes[lf - 1] === CR ? lf - 1 : lf;
-      if (lineEnd - lineStart > maxHeaderLineBytes) throw lineTooLong(maxHeaderLineBytes);
-      if (lf + 1 - frameStart > maxFrameBytes) throw frameTooLarge(maxFrameBytes);
+      if (lineEnd - lineStart > maxHeaderLineBytes) throw this.overLongLine(bytes, frameStart, lineStart);
+      if (lf + 1 - frameStart > maxFrameBytes)
+        throw this.headFault(frameTooLarge(maxFrameBytes), bytes, frameStart, lineStart);
       if (lineEnd === lineStart) return this.finishHead(bytes, frameStart, lineStart, lf + 1);
       if (this.headLines < this.lineEnds.length) this.lineEnds[this.headLines] = lf - frameStart;
       this.headLines++;
       if (this.headLines - 1 > maxHeaders) {
-        throw new StompError(
-          StompErrorCode.TOO_MANY_HEADERS,
-          `a frame may carry at most ${maxHeaders} headers`,
+        throw this.headFault(
+          new StompError(StompErrorCode.TOO_MANY_HEADERS, `a frame may carry at most ${maxHeaders} headers`),
+          bytes,
+          frameStart,
+          lf + 1,
         );
       }
       lineStart = lf + 1;
@@ -239,11 +308,12 @@ export class FrameDecoder {
     // The head goes on in a later chunk. A last byte CR may be the start of the line's EOL.
     const end = bytes.length;
     const partialLine = end - lineStart - (bytes[end - 1] === CR ? 1 : 0);
-    if (partialLine > maxHeaderLineBytes) throw lineTooLong(maxHeaderLineBytes);
-    if (end - frameStart > maxFrameBytes) throw frameTooLarge(maxFrameBytes);
+    if (partialLine > maxHeaderLineBytes) throw this.overLongLine(bytes, frameStart, lineStart);
+    if (end - frameStart > maxFrameBytes)
+      throw this.headFault(frameTooLarge(maxFrameBytes), bytes, frameStart, lineStart);
     this.headScanFrom = end - frameStart;
     this.headLineStart = lineStart - frameStart;
-    this.partialHead ??= new ByteAccumulator(bytes.subarray(frameStart, end));
+    this.partialHead ??= new ByteAccumulator(bytes.subarray(frameStart, end), this.headBytesBound() + 1);
     return end;
   }
 
@@ -254,7 +324,12 @@ export class FrameDecoder {
     try {
       text = headDecoder.decode(bytes.subarray(frameStart, blankLineStart));
     } catch {
-      throw new StompError(StompErrorCode.INVALID_UTF8, 'the command or a header is not valid UTF-8');
+      throw this.headFault(
+        new StompError(StompErrorCode.INVALID_UTF8, 'the command or a header is not valid UTF-8'),
+        bytes,
+        frameStart,
+        blankLineStart,
+      );
     }
     // As many characters as bytes: the head is ASCII, so byte offsets are string offsets.
     const ascii = text.length === blankLineStart - frameStart;
@@ -264,7 +339,7 @@ export class FrameDecoder {
     const contentLength = this.contentLength();
     if (contentLength === undefined) {
       this.state = State.BODY_UNTIL_NUL;
-      if (this.bodyParts.length > 0) this.bodyParts = [];
+      this.bodyBuffer = undefined;
       this.bodyBytes = 0;
       return headEnd;
     }
@@ -286,6 +361,7 @@ export class FrameDecoder {
     // Most heads hold no CR and no backslash: one search of the whole head for each spares a search
     // of every line, and the lines are cut straight out of the head, not copied first.
     const hasCr = text.includes('\r');
+    const hasNul = text.includes('\0');
     const lineEnds = this.lineEnds;
     const commandEnd = knownLines > 0 ? lineEnds[0]! : text.indexOf('\n');
     const commandLength = hasCr && text.charCodeAt(commandEnd - 1) === CR ? commandEnd - 1 : commandEnd;
@@ -312,6 +388,19 @@ export class FrameDecoder {
         const cr = text.indexOf('\r', lineStart);
         if (cr !== -1 && cr < lineEnd) {
           fault ??= new StompError(StompErrorCode.INVALID_EOL, 'a header line holds a CR');
+          lineStart = lf + 1;
+          continue;
+        }
+      }
+      // NUL in a header is refused. STOMP 1.2, "Augmented BNF": header-value = *<any OCTET except CR
+      // or LF or ":"> does not name it, but NUL is the octet that ends a frame (frame = command EOL
+      // *( header EOL ) EOL *OCTET NULL *( EOL )), and a header holding one lets a peer that splits
+      // the stream on NUL read a forged frame. No escape stands for it ("Value Encoding"), so the raw
+      // octet is refused in every version and command, CONNECT's login included.
+      if (hasNul) {
+        const nul = text.indexOf('\0', lineStart);
+        if (nul !== -1 && nul < lineEnd) {
+          fault ??= new StompError(StompErrorCode.NUL_IN_HEADER, 'a header name or value holds a NUL octet');
           lineStart = lf + 1;
           continue;
         }
@@ -377,20 +466,31 @@ export class FrameDecoder {
     const nul = bytes.indexOf(NUL, pos);
     const end = nul === -1 ? bytes.length : nul;
     const bodyBytes = this.bodyBytes + (end - pos);
-    if (bodyBytes > this.limits.maxBodyBytes) throw this.bodyTooLarge();
-    if (this.headBytes + bodyBytes + (nul === -1 ? 0 : 1) > this.limits.maxFrameBytes) {
-      throw this.frameTooLargeWithReceipt();
+    const { maxBodyBytes, maxFrameBytes } = this.limits;
+    const bodyOver = bodyBytes > maxBodyBytes;
+    const frameOver = this.headBytes + bodyBytes + (nul === -1 ? 0 : 1) > maxFrameBytes;
+    if (bodyOver || frameOver) {
+      // Both may break in this chunk: report the one a byte-by-byte reader would have met first, so
+      // the code does not depend on the chunking (the body limit on a tie, as it is checked first).
+      const bodyFirst = bodyOver && (!frameOver || this.headBytes + maxBodyBytes < maxFrameBytes + 1);
+      throw bodyFirst ? this.bodyTooLarge() : this.frameTooLargeWithReceipt();
     }
     if (nul === -1) {
-      this.bodyParts.push(bytes.subarray(pos, end));
+      // The body goes on in a later chunk: copy this piece (a view would pin the whole chunk, and a
+      // view per piece costs far more than its bytes when the pieces are small).
+      const bound = Math.min(this.limits.maxBodyBytes, this.limits.maxFrameBytes - this.headBytes);
+      this.bodyBuffer = grow(this.bodyBuffer, this.bodyBytes, bodyBytes, bound);
+      this.bodyBuffer.set(bytes.subarray(pos, end), this.bodyBytes);
       this.bodyBytes = bodyBytes;
       return end;
     }
-    const tail = bytes.subarray(pos, nul);
-    let body = tail;
-    if (this.bodyParts.length > 0) {
-      body = concat(this.bodyParts, tail, bodyBytes);
-      this.bodyParts = [];
+    let body = bytes.subarray(pos, nul);
+    const buffer = this.bodyBuffer;
+    if (buffer !== undefined) {
+      this.bodyBuffer = undefined;
+      const joined = bodyBytes <= buffer.length ? buffer : grow(buffer, this.bodyBytes, bodyBytes, bodyBytes);
+      joined.set(body, this.bodyBytes);
+      body = joined.subarray(0, bodyBytes);
     }
     this.emitFrame(body);
     return nul + 1;
@@ -408,7 +508,7 @@ export class FrameDecoder {
   private readFrameEnd(bytes: Uint8Array, pos: number): number {
     if (bytes[pos] !== NUL) throw this.missingNul();
     const body = this.fixedBody;
-    this.fixedBody = new Uint8Array(0);
+    this.fixedBody = EMPTY;
     this.emitFrame(body);
     return pos + 1;
   }
@@ -418,6 +518,32 @@ export class FrameDecoder {
     this.state = State.IDLE;
     this.headers = NO_HEADERS;
     this.handlers.onFrame(frame);
+  }
+
+  /**
+   * The fault for a line found too long. The frame limit may have been crossed first, earlier in the
+   * same line: the fault is whichever limit a byte-by-byte reader would have seen break first, so the
+   * code is the same however the bytes are chunked. A line is too long at its byte `maxHeaderLineBytes`
+   * + 1, or one byte later if that byte is a CR (it may start the line's CRLF).
+   */
+  private overLongLine(bytes: Uint8Array, frameStart: number, lineStart: number): StompError {
+    const { maxHeaderLineBytes, maxFrameBytes } = this.limits;
+    const lineBreaksAt =
+      lineStart + maxHeaderLineBytes + (bytes[lineStart + maxHeaderLineBytes] === CR ? 2 : 1);
+    const frameBreaksAt = frameStart + maxFrameBytes + 1;
+    const error =
+      frameBreaksAt < lineBreaksAt ? frameTooLarge(maxFrameBytes) : lineTooLong(maxHeaderLineBytes);
+    return this.headFault(error, bytes, frameStart, lineStart);
+  }
+
+  /**
+   * `error`, carrying the `receipt` of the frame when one of its complete header lines, between
+   * `frameStart` and `linesEnd`, holds it: a fault found while the head is still being read (a limit,
+   * invalid UTF-8) is still answered with the frame's receipt (STOMP 1.2, "ERROR").
+   */
+  private headFault(error: StompError, bytes: Uint8Array, frameStart: number, linesEnd: number): StompError {
+    const receiptId = receiptInLines(bytes, frameStart, linesEnd, this.version);
+    return receiptId === undefined ? error : new StompError(error.code, error.message, { receiptId });
   }
 
   private missingNul(): StompError {
@@ -480,6 +606,54 @@ function asPlainBytes(chunk: Uint8Array): Uint8Array {
     : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
+const RECEIPT_PREFIX = textEncoder.encode('receipt:');
+
+/**
+ * The value of the first `receipt` header among the complete lines of a head, `bytes[from, to)`
+ * (the command line first), read as `parseHead` would read it; undefined when there is none or it
+ * cannot be read (invalid UTF-8, a NUL or CR, an undefined escape). Only for the error path.
+ */
+function receiptInLines(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  version: StompVersion,
+): string | undefined {
+  const commandEnd = bytes.indexOf(LF, from);
+  if (commandEnd === -1 || commandEnd >= to) return undefined;
+  const commandLineEnd = commandEnd > from && bytes[commandEnd - 1] === CR ? commandEnd - 1 : commandEnd;
+  let commandText = '';
+  try {
+    commandText = headDecoder.decode(bytes.subarray(from, commandLineEnd));
+  } catch {
+    // An unreadable command: its headers are read as SEND's would be.
+  }
+  const escaped = escapesHeaders(version, commandAt(commandText, commandText.length) ?? 'SEND');
+  let lineStart = commandEnd + 1;
+  while (lineStart < to) {
+    const lf = bytes.indexOf(LF, lineStart);
+    if (lf === -1 || lf >= to) return undefined;
+    const lineEnd = lf > lineStart && bytes[lf - 1] === CR ? lf - 1 : lf;
+    if (startsWith(bytes, lineStart, lineEnd, RECEIPT_PREFIX)) {
+      try {
+        const value = headDecoder.decode(bytes.subarray(lineStart + RECEIPT_PREFIX.length, lineEnd));
+        if (value.includes('\0') || value.includes('\r')) return undefined;
+        return escaped ? unescapeHeader(value, version) : value;
+      } catch {
+        return undefined;
+      }
+    }
+    lineStart = lf + 1;
+  }
+  return undefined;
+}
+
+function startsWith(bytes: Uint8Array, start: number, end: number, prefix: Uint8Array): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[start + i] !== prefix[i]) return false;
+  return true;
+}
+
 function lineTooLong(max: number): StompError {
   return new StompError(
     StompErrorCode.HEADER_LINE_TOO_LONG,
@@ -519,32 +693,35 @@ function printable(text: string): string {
   return JSON.stringify(shown).slice(1, -1);
 }
 
-function concat(parts: readonly Uint8Array[], last: Uint8Array, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  out.set(last, offset);
-  return out;
-}
-
-/** A growable copy of a head that spans chunks; amortised O(n) however small the chunks. */
+/**
+ * A growable copy of a head that spans chunks: amortised O(n) however small the chunks, grown
+ * geometrically but never past the bound it is given.
+ */
 class ByteAccumulator {
   private buffer: Uint8Array;
-  private length: number;
+  length: number;
 
-  constructor(initial: Uint8Array) {
-    this.buffer = new Uint8Array(Math.max(256, initial.length * 2));
+  constructor(initial: Uint8Array, bound: number) {
+    this.buffer = new Uint8Array(
+      Math.max(initial.length, Math.min(bound, Math.max(256, initial.length * 2))),
+    );
     this.buffer.set(initial);
     this.length = initial.length;
   }
 
-  append(chunk: Uint8Array): Uint8Array {
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
+  get lastByte(): number | undefined {
+    return this.length > 0 ? this.buffer[this.length - 1] : undefined;
+  }
+
+  /** Appends `chunk` and returns a view of everything held. */
+  append(chunk: Uint8Array, bound: number): Uint8Array {
     const needed = this.length + chunk.length;
     if (needed > this.buffer.length) {
-      const grown = new Uint8Array(Math.max(needed, this.buffer.length * 2));
+      const grown = new Uint8Array(Math.max(needed, Math.min(bound, this.buffer.length * 2)));
       grown.set(this.buffer.subarray(0, this.length));
       this.buffer = grown;
     }
@@ -552,4 +729,17 @@ class ByteAccumulator {
     this.length = needed;
     return this.buffer.subarray(0, this.length);
   }
+}
+
+/**
+ * Grows `buffer` (holding `used` bytes) to take `needed` bytes: doubling, so a body sent in many
+ * small pieces costs amortised O(n) copies, but never past `bound`, the most the frame may hold.
+ */
+function grow(buffer: Uint8Array | undefined, used: number, needed: number, bound: number): Uint8Array {
+  if (buffer !== undefined && needed <= buffer.length) return buffer;
+  // Twice what is held or needed now, so a body's first piece sets a size most bodies then fit in.
+  const doubled = Math.max(MIN_BODY_BUFFER, (buffer?.length ?? 0) * 2, needed * 2);
+  const grown = new Uint8Array(Math.max(needed, Math.min(bound, doubled)));
+  if (buffer !== undefined && used > 0) grown.set(buffer.subarray(0, used));
+  return grown;
 }

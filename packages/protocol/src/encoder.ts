@@ -194,7 +194,7 @@ function writeAscii(
 ): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80) return -1;
+    if (c >= 0x80 || c === 0) return -1; // the general path escapes the one and refuses the other
     if (escaping && (c === 0x5c || c === 0x3a || c === 0x0a || c === 0x0d)) {
       if (c === 0x0d && version === '1.1')
         throw new StompError(StompErrorCode.UNENCODABLE_FRAME, 'STOMP 1.1 cannot carry a CR in a header');

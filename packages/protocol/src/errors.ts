@@ -17,6 +17,8 @@ export const StompErrorCode = {
   MISSING_NUL: 'STOMP_ERR_MISSING_NUL',
   /** A CR that is not followed by LF where a line must end. */
   INVALID_EOL: 'STOMP_ERR_INVALID_EOL',
+  /** A header name or value holds a NUL octet, the octet that ends a frame. */
+  NUL_IN_HEADER: 'STOMP_ERR_NUL_IN_HEADER',
   /** The command or headers are not valid UTF-8. */
   INVALID_UTF8: 'STOMP_ERR_INVALID_UTF8',
   /** The frame (command, headers and body) passed `maxFrameBytes`. */

@@ -46,24 +46,34 @@ export function unescapeHeader(text: string, version: StompVersion): string {
   return out + text.slice(runStart);
 }
 
-const NEEDS_ESCAPE = /[\\\r\n:]/;
+const NEEDS_ESCAPE = /[\\\r\n:\0]/;
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\r': '\\r', '\n': '\\n', ':': '\\c' };
 
 /** Escapes a header name or value for 1.1/1.2 (1.1 has no `\r`, so a CR cannot be sent there). */
 export function escapeHeader(text: string, version: StompVersion): string {
   if (!NEEDS_ESCAPE.test(text)) return text;
+  if (text.includes('\0')) throw nulInHeader();
   if (version === '1.1' && text.includes('\r')) {
     throw new StompError(StompErrorCode.UNENCODABLE_FRAME, 'STOMP 1.1 cannot carry a CR in a header');
   }
   return text.replace(/[\\\r\n:]/g, (c) => ESCAPES[c]!);
 }
 
-/** Checks a header that travels unescaped (1.0, CONNECT, CONNECTED): no EOL anywhere, no colon in the name. */
+/** Checks a header that travels unescaped (1.0, CONNECT, CONNECTED): no NUL or EOL anywhere, no colon in the name. */
 export function assertRawHeader(name: string, value: string): void {
+  if (name.includes('\0') || value.includes('\0')) throw nulInHeader();
   if (/[\r\n:]/.test(name) || /[\r\n]/.test(value)) {
     throw new StompError(
       StompErrorCode.UNENCODABLE_FRAME,
       `header "${name}" cannot be sent unescaped: it holds a CR, a LF or (in its name) a colon`,
     );
   }
+}
+
+/** No escape stands for NUL, the octet that ends a frame, and a decoder refuses it in a header. */
+function nulInHeader(): StompError {
+  return new StompError(
+    StompErrorCode.UNENCODABLE_FRAME,
+    'a header cannot hold a NUL octet, which ends a frame',
+  );
 }

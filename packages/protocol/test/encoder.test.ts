@@ -296,6 +296,25 @@ describe('escaping', () => {
     }
   });
 
+  // No escape stands for NUL, and a decoder refuses it in a header (STOMP_ERR_NUL_IN_HEADER).
+  it.each([
+    { what: 'a header value', command: 'SEND', header: ['x', 'a\0b'] },
+    { what: 'a header name', command: 'MESSAGE', header: ['x\0', 'a'] },
+    { what: 'a CONNECT header value', command: 'CONNECT', header: ['login', 'alice\0'] },
+    { what: 'a CONNECTED header name', command: 'CONNECTED', header: ['\0', 'a'] },
+  ] as const)('refuses a NUL in $what in every version', ({ command, header }) => {
+    for (const version of ['1.0', '1.1', '1.2'] as const) {
+      expect(
+        codeOf(() => encodeFrame({ command, headers: [header] }, { version })),
+        version,
+      ).toBe(StompErrorCode.UNENCODABLE_FRAME);
+      expect(
+        codeOf(() => encodeFrameToString({ command, headers: [header] }, { version })),
+        version,
+      ).toBe(StompErrorCode.UNENCODABLE_FRAME);
+    }
+  });
+
   it('escapes the STOMP frame, which is not CONNECT', () => {
     expect(wireText({ command: 'STOMP', headers: [['passcode', 'a:b']] })).toBe(
       'STOMP\npasscode:a\\cb\n\n\0',

@@ -287,8 +287,10 @@ export class Broker {
     const connectionsByTransport = { ws: 0, tcp: 0 };
     let sessions = 0;
     let connecting = 0;
+    let inputBufferedBytes = 0;
     for (const session of this.sessions) {
       connectionsByTransport[session.info.kind]++;
+      inputBufferedBytes += session.inputBufferedBytes;
       if (session.state === SessionState.CONNECTED) {
         sessions++;
         sessionsByVersion[session.version]++;
@@ -306,6 +308,7 @@ export class Broker {
       connecting,
       connections: this.sessions.size,
       connectionsByTransport,
+      inputBufferedBytes,
       subscriptions: this.router.subscriptionCount,
       destinations: {
         topics: this.router.topicCount,

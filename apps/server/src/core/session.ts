@@ -184,6 +184,11 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
     return limits.maxFrameBytes ?? DEFAULT_DECODER_LIMITS.maxFrameBytes;
   }
 
+  /** Bytes the decoder holds for a frame still arriving: at most the frame limit that applies, plus one. */
+  get inputBufferedBytes(): number {
+    return this.decoder.bufferedBytes;
+  }
+
   /** A method rather than a comparison, so TypeScript does not keep a narrowing across calls that change the state. */
   private isConnected(): boolean {
     return this.state === SessionState.CONNECTED;

@@ -49,6 +49,8 @@ export interface BrokerStats {
   /** Open transports, whatever their session's state. */
   readonly connections: number;
   readonly connectionsByTransport: Readonly<Record<'ws' | 'tcp', number>>;
+  /** Bytes every session's decoder holds for frames still arriving (each within its frame limit). */
+  readonly inputBufferedBytes: number;
   readonly subscriptions: number;
   readonly destinations: {
     readonly topics: number;

@@ -122,6 +122,14 @@ export function createBrokerMetrics(): BrokerMetrics {
     },
   });
   new Gauge({
+    name: 'stomp_input_buffered_bytes',
+    help: 'Bytes the decoders hold for frames still arriving, each within its frame limit (smaller before login)',
+    registers: [registry],
+    collect() {
+      this.set(stats()?.inputBufferedBytes ?? 0);
+    },
+  });
+  new Gauge({
     name: 'stomp_subscriptions',
     help: 'Active subscriptions',
     registers: [registry],

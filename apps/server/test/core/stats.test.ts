@@ -28,6 +28,18 @@ describe('stats', () => {
     expect(broker.sessionCount).toBe(3);
   });
 
+  it('count the bytes decoders hold for frames still arriving, within the pre-login limit, and none once they end', async () => {
+    const broker = new Broker({ limits: { preLogin: { maxFrameBytes: 1024, maxBodyBytes: 1024 } } });
+    const early = new TestClient(broker);
+    early.raw('SEND\ndestination:/queue/a\n\n');
+    for (let i = 0; i < 900; i++) early.raw('x');
+    const held = broker.stats().inputBufferedBytes;
+    expect(held).toBeGreaterThanOrEqual(900);
+    expect(held).toBeLessThanOrEqual(1024);
+    early.raw('\0');
+    expect(broker.stats().inputBufferedBytes).toBe(0);
+  });
+
   it('keep running totals of frames, bytes and messages', async () => {
     const broker = new Broker();
     const client = await connectClient(broker);

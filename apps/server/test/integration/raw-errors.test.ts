@@ -41,10 +41,8 @@ interface ErrorCase {
 const cases: readonly ErrorCase[] = [
   {
     title: 'an unknown command',
-    // Fails on both transports: the ERROR has the right code and close, but no receipt-id. The
-    // decoder rejects the command line before it reads the headers, so the `receipt` of this frame
-    // is never known; every other codec fault (a bad escape, a bad content-length) keeps it.
-    // STOMP 1.2, "ERROR": the server should set receipt-id to the receipt of the frame at fault.
+    // The decoder still reads the headers of a frame whose command it does not know, so the ERROR
+    // carries its receipt (STOMP 1.2, "ERROR": receipt-id is the receipt of the frame at fault).
     fault: 'FLY\nreceipt:r-unknown\n\n\0',
     code: StompErrorCode.UNKNOWN_COMMAND,
     close: CloseCode.PROTOCOL_ERROR,
@@ -166,9 +164,11 @@ const cases: readonly ErrorCase[] = [
     receiptId: 'r-app',
   },
   {
+    // The body limit equals the frame limit, so the frame (head and body) passes its limit first;
+    // the decoder reports the limit a byte-by-byte reader meets first, whatever the chunking.
     title: 'a body over the size limit',
     fault: `SEND\ndestination:/topic/errors\nreceipt:r-body\n\n${'x'.repeat(MAX_FRAME_BYTES + 1)}\0`,
-    code: StompErrorCode.BODY_TOO_LARGE,
+    code: StompErrorCode.FRAME_TOO_LARGE,
     close: CloseCode.TOO_BIG,
     receiptId: 'r-body',
   },
@@ -246,7 +246,7 @@ const cases: readonly ErrorCase[] = [
     title: 'a frame before login over the pre-login size limit',
     loggedIn: false,
     fault: `CONNECT\naccept-version:1.2\nhost:localhost\n\n${'x'.repeat(MAX_FRAME_BYTES + 1)}\0`,
-    code: StompErrorCode.BODY_TOO_LARGE,
+    code: StompErrorCode.FRAME_TOO_LARGE,
     close: CloseCode.TOO_BIG,
   },
 ];

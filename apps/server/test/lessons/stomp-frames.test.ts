@@ -57,6 +57,13 @@ describe('stomp-frames.md: the grammar', () => {
     expect(text(frame)).toBe('héllo');
   });
 
+  it('refuses a NUL in a header in every version, CONNECT included', () => {
+    for (const version of ['1.0', '1.1', '1.2'] as const) {
+      expect(errorCode('SEND\nx:a\0MESSAGE\n\n\0', version)).toBe('STOMP_ERR_NUL_IN_HEADER');
+      expect(errorCode('CONNECT\nlogin:guest\0\n\n\0', version)).toBe('STOMP_ERR_NUL_IN_HEADER');
+    }
+  });
+
   it('keeps every repeated header in order, and the first one counts', () => {
     const frame = only('MESSAGE\nfoo:first\nfoo:second\n\n\0');
     expect(frame.headers).toEqual([
