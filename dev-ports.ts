@@ -10,9 +10,17 @@ export interface DevPorts {
   readonly ticker: number;
   /** The landing page's dev server: the one URL `pnpm dev` prints. */
   readonly landing: number;
+  /** The lessons site's dev server (VitePress), which the landing page's passes `/docs/` to. */
+  readonly lessons: number;
 }
 
-export const DEV_PORT_DEFAULTS: DevPorts = { broker: 8080, game: 5173, ticker: 5174, landing: 5175 };
+export const DEV_PORT_DEFAULTS: DevPorts = {
+  broker: 8080,
+  game: 5173,
+  ticker: 5174,
+  landing: 5175,
+  lessons: 5176,
+};
 
 /** The variables that move them. */
 export const DEV_PORT_VARIABLES = {
@@ -20,6 +28,7 @@ export const DEV_PORT_VARIABLES = {
   game: 'GAME_DEV_PORT',
   ticker: 'TICKER_DEV_PORT',
   landing: 'LANDING_DEV_PORT',
+  lessons: 'LESSONS_DEV_PORT',
 } as const satisfies Record<keyof DevPorts, string>;
 
 export function devPorts(env: Record<string, string | undefined> = process.env): DevPorts {
@@ -33,5 +42,11 @@ export function devPorts(env: Record<string, string | undefined> = process.env):
     }
     return port;
   };
-  return { broker: read('broker'), game: read('game'), ticker: read('ticker'), landing: read('landing') };
+  return {
+    broker: read('broker'),
+    game: read('game'),
+    ticker: read('ticker'),
+    landing: read('landing'),
+    lessons: read('lessons'),
+  };
 }

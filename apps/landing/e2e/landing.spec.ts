@@ -3,16 +3,11 @@
  * `/ticker/` and `/game/` and the lessons under `/docs/`: the broker's live figures move, and
  * every link leads to a working page.
  */
-import { readdirSync } from 'node:fs';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { freePort, ServerProcess } from '@stomping-ground/server/testing';
+import { LESSONS } from '../../../docs/.vitepress/lessons';
 
 let server: ServerProcess;
-
-/** The repository's lessons, which the server lists at `/docs/`. */
-const lessons = readdirSync(new URL('../../../docs/', import.meta.url))
-  .filter((file) => file.endsWith('.md'))
-  .sort();
 
 test.beforeAll(async () => {
   server = new ServerProcess(await freePort(), { MARKET_UPDATES_PER_SECOND: '50' });
@@ -101,23 +96,22 @@ test('the game link leads to a connected game', async ({ browser }) => {
   await page.context().close();
 });
 
-test('the lessons link lists the lessons, and each opens as text', async ({ browser }) => {
+test('the lessons link opens the lessons site, and the page lists every lesson in learning order', async ({
+  browser,
+}) => {
   const { page, errors } = await openLanding(browser);
+  const path = page.getByTestId('lesson-path').getByRole('link');
+  await expect(path).toHaveText(LESSONS.map((lesson) => lesson.title));
+  for (const [index, lesson] of LESSONS.entries()) {
+    await expect(path.nth(index)).toHaveAttribute('href', `/docs/${lesson.file}.html`);
+  }
   await page.getByTestId('link-lessons').click();
   await expect(page).toHaveURL(`${server.baseUrl}/docs/`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lessons');
-  const links = page.locator('ol a');
-  await expect(links).toHaveCount(lessons.length);
-  if (lessons.length === 0) {
-    await expect(page.getByText('No lessons yet.')).toBeVisible();
-  } else {
-    const name = lessons[0]!.replace(/\.md$/, '');
-    await expect(links.first()).toHaveAttribute('href', `/docs/${name}`);
-    const [response] = await Promise.all([page.waitForResponse(`**/docs/${name}`), links.first().click()]);
-    expect(response.status()).toBe(200);
-    expect(response.headers()['content-type']).toBe('text/plain; charset=utf-8');
-    await expect(page.locator('body')).not.toBeEmpty();
-  }
+  await page.goBack();
+  await path.nth(2).click();
+  await expect(page).toHaveURL(`${server.baseUrl}/docs/${LESSONS[2]!.file}.html`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/STOMP frames/);
   expect(errors).toEqual([]);
   await page.context().close();
 });

@@ -9,6 +9,7 @@ import brokerPlugin from './plugins/broker';
 import brokerStatsPlugin from './plugins/broker-stats';
 import clusterPlugin from './plugins/cluster';
 import gamePlugin from './plugins/game';
+import handshakeLabPlugin from './plugins/handshake-lab';
 import healthPlugin from './plugins/health';
 import lessonsPlugin from './plugins/lessons';
 import marketPlugin from './plugins/market';
@@ -46,6 +47,7 @@ export async function buildApp(
   await app.register(gamePlugin);
   await app.register(healthPlugin);
   await app.register(websocketPlugin);
+  await app.register(handshakeLabPlugin);
   await app.register(tcpPlugin);
   await app.register(pagesPlugin);
   await app.register(lessonsPlugin);

@@ -49,6 +49,7 @@ const schema = {
     GAME_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5173 },
     TICKER_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5174 },
     LANDING_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5175 },
+    LESSONS_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5176 },
     MARKET_ENABLED: { type: 'boolean', default: true },
     MARKET_UPDATES_PER_SECOND: { type: 'integer', minimum: 0, maximum: 10_000, default: 80 },
     GAME_ENABLED: { type: 'boolean', default: true },
@@ -95,6 +96,7 @@ interface RawEnv {
   GAME_DEV_PORT: number;
   TICKER_DEV_PORT: number;
   LANDING_DEV_PORT: number;
+  LESSONS_DEV_PORT: number;
   MARKET_ENABLED: boolean;
   MARKET_UPDATES_PER_SECOND: number;
   GAME_ENABLED: boolean;
@@ -185,13 +187,13 @@ export interface ServerConfig {
   readonly dataDir: string;
 }
 
-/** The dev servers' origins on these ports (the game, the ticker, the landing page). */
+/** The dev servers' origins on these ports (the game, the ticker, the landing page, the lessons site). */
 export function devOrigins(ports: readonly number[]): string[] {
   return ports.flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
 }
 
 /** The dev servers' origins at their default ports, allowed when `NODE_ENV=development` (`pnpm dev`). */
-export const DEV_ORIGINS: readonly string[] = devOrigins([5173, 5174, 5175]);
+export const DEV_ORIGINS: readonly string[] = devOrigins([5173, 5174, 5175, 5176]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -217,7 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : [`http://localhost:${raw.PORT}`, `http://127.0.0.1:${raw.PORT}`]),
     ...originList('ALLOWED_ORIGINS', raw.ALLOWED_ORIGINS),
     ...(raw.NODE_ENV === 'development'
-      ? devOrigins([raw.GAME_DEV_PORT, raw.TICKER_DEV_PORT, raw.LANDING_DEV_PORT])
+      ? devOrigins([raw.GAME_DEV_PORT, raw.TICKER_DEV_PORT, raw.LANDING_DEV_PORT, raw.LESSONS_DEV_PORT])
       : []),
   ];
   return {

@@ -141,3 +141,20 @@ function scheduleClear(ms: number): void {
     Math.max(0, ms),
   );
 }
+
+/** Where the lessons site lives on this server. */
+export const LESSONS_BASE = '/docs/';
+
+/** A small "lesson" link in a panel's head, to the page that explains what the panel shows. */
+export function lessonLink(page: string, title: string): HTMLAnchorElement {
+  return h(
+    'a',
+    {
+      class: 'lesson-link',
+      href: `${LESSONS_BASE}${page}`,
+      title: `Lesson: ${title}`,
+      'data-testid': 'lesson-link',
+    },
+    'lesson',
+  );
+}

@@ -4,7 +4,7 @@
  * Choosing a price puts it in the order ticket.
  */
 import type { BookDepth, BookLevel, Cents } from '@stomping-ground/protocol';
-import { frameScheduler, h, setText } from './dom';
+import { frameScheduler, h, lessonLink, setText } from './dom';
 import { formatPrice, formatQuantity } from './money';
 
 export const BOOK_LEVELS = 10;
@@ -39,7 +39,17 @@ export function createOrderBook(container: HTMLElement, onPrice: (price: Cents) 
     body,
   );
   const empty = h('p', { class: 'empty' }, 'Waiting for the book…');
-  container.append(h('div', { class: 'panel-head' }, title, spread), empty, table);
+  container.append(
+    h(
+      'div',
+      { class: 'panel-head' },
+      title,
+      spread,
+      lessonLink('subscriptions-and-acks.html', 'snapshot on subscribe'),
+    ),
+    empty,
+    table,
+  );
 
   let symbol = '';
   let latest: BookDepth | undefined;

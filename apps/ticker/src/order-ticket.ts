@@ -5,7 +5,7 @@
  * "Abort" sends ABORT. Watch the inspector while doing it.
  */
 import type { Cents, Instrument, OrderRequest, OrderType, Side } from '@stomping-ground/protocol';
-import { h, setText } from './dom';
+import { h, lessonLink, setText } from './dom';
 import { formatPrice, formatQuantity, parsePrice, priceInputValue } from './money';
 import type { OrderDesk } from './orders';
 import { isOnTick, roundToTick, stepPrice } from './ticks';
@@ -118,7 +118,12 @@ export function createOrderTicket(container: HTMLElement, options: OrderTicketOp
       novalidate: true,
       'aria-labelledby': 'ticket-title',
     },
-    h('div', { class: 'panel-head' }, h('h2', { class: 'panel-title', id: 'ticket-title' }, 'Order ticket')),
+    h(
+      'div',
+      { class: 'panel-head' },
+      h('h2', { class: 'panel-title', id: 'ticket-title' }, 'Order ticket'),
+      lessonLink('transactions.html', 'transactions (the basket)'),
+    ),
     h('div', { class: 'field' }, h('label', { for: 'ticket-symbol' }, 'Symbol'), symbolSelect),
     h(
       'div',

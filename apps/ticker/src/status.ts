@@ -4,7 +4,7 @@
  * at once, to drop the connection on purpose (to watch the page recover), and to change the login.
  */
 import { ConnectionState, type ConnectionStatus } from './connection';
-import { h, setText } from './dom';
+import { h, lessonLink, setText } from './dom';
 import { formatSilence, heartbeatHealth } from './heartbeat-health';
 import { normalizeLogin } from './login';
 
@@ -105,7 +105,17 @@ export function createStatusBar(container: HTMLElement, options: StatusBarOption
       h('a', { href: '/' }, 'Stomping Ground'),
       h('span', { class: 'muted' }, ' · ticker'),
     ),
-    h('div', { class: 'connection' }, state, heartbeat, attempts, reconnectNow, drop, error),
+    h(
+      'div',
+      { class: 'connection' },
+      state,
+      heartbeat,
+      lessonLink('heart-beating.html', 'heart-beating'),
+      attempts,
+      reconnectNow,
+      drop,
+      error,
+    ),
     loginForm,
   );
 

@@ -3,7 +3,7 @@
  * the broker never conflates, unlike quotes, where only the latest matters.
  */
 import type { Trade } from '@stomping-ground/protocol';
-import { frameScheduler, h, reconcileRows } from './dom';
+import { frameScheduler, h, lessonLink, reconcileRows } from './dom';
 import { formatTime } from './format-time';
 import { addTrades } from './market-state';
 import { formatPrice, formatQuantity } from './money';
@@ -17,7 +17,12 @@ export function createTape(container: HTMLElement): TapeView {
   const list = h('ol', { class: 'tape', 'data-testid': 'tape', 'aria-label': 'Recent trades, newest first' });
   const empty = h('p', { class: 'empty' }, 'No trades yet.');
   container.append(
-    h('div', { class: 'panel-head' }, h('h2', { class: 'panel-title' }, 'Trades')),
+    h(
+      'div',
+      { class: 'panel-head' },
+      h('h2', { class: 'panel-title' }, 'Trades'),
+      lessonLink('market-data-conflation.html', 'state versus events'),
+    ),
     empty,
     list,
   );

@@ -20,3 +20,28 @@ export const FRAME_HINTS: Readonly<Record<string, string>> = {
   'DECODE ERROR': 'These bytes are not valid STOMP: the codec refused them with this code.',
   NOTE: 'Not from the wire: what happened to the WebSocket itself.',
 };
+
+/** Where the lessons site lives on the server (`/docs/`), for links from a row to its lesson. */
+export const DEFAULT_LESSONS_BASE = '/docs/';
+
+/** The lesson that explains each row kind: its page on the lessons site, and its title. */
+export const FRAME_LESSONS: Readonly<Record<string, { readonly page: string; readonly title: string }>> = {
+  CONNECT: { page: 'connecting.html', title: 'Connecting' },
+  STOMP: { page: 'connecting.html', title: 'Connecting' },
+  CONNECTED: { page: 'connecting.html', title: 'Connecting' },
+  SEND: { page: 'stomp-frames.html', title: 'STOMP frames' },
+  SUBSCRIBE: { page: 'subscriptions-and-acks.html', title: 'Subscriptions and acks' },
+  UNSUBSCRIBE: { page: 'subscriptions-and-acks.html', title: 'Subscriptions and acks' },
+  MESSAGE: { page: 'subscriptions-and-acks.html', title: 'Subscriptions and acks' },
+  RECEIPT: { page: 'stomp-frames.html', title: 'STOMP frames' },
+  ERROR: { page: 'connecting.html', title: 'Connecting (what an ERROR carries)' },
+  BEGIN: { page: 'transactions.html', title: 'Transactions' },
+  COMMIT: { page: 'transactions.html', title: 'Transactions' },
+  ABORT: { page: 'transactions.html', title: 'Transactions' },
+  ACK: { page: 'subscriptions-and-acks.html', title: 'Subscriptions and acks' },
+  NACK: { page: 'subscriptions-and-acks.html', title: 'Subscriptions and acks' },
+  DISCONNECT: { page: 'connecting.html', title: 'Connecting' },
+  HEARTBEAT: { page: 'heart-beating.html', title: 'Heart-beating' },
+  'DECODE ERROR': { page: 'stomp-frames.html', title: 'STOMP frames' },
+  NOTE: { page: 'websocket-frames.html', title: 'WebSocket frames' },
+};

@@ -18,6 +18,7 @@ export {
   isTopicMessage,
 } from './frame-log';
 export { frameSize } from './frame-size';
+export { DEFAULT_LESSONS_BASE, FRAME_HINTS, FRAME_LESSONS } from './hints';
 export {
   createFrameInspector,
   type FrameInspector,

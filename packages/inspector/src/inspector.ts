@@ -19,7 +19,7 @@ import { type Direction, entryLabel, type InspectorEntry } from './entry';
 import { type InspectorFilter, matchesFilter, NO_FILTER } from './filter';
 import { bodyView, formatBytes, formatTime } from './format';
 import { FrameLog, type FrameLogOptions, type FrameLogTotals } from './frame-log';
-import { FRAME_HINTS } from './hints';
+import { DEFAULT_LESSONS_BASE, FRAME_HINTS, FRAME_LESSONS } from './hints';
 
 export interface FrameInspectorOptions extends FrameLogOptions {
   /** The panel's heading. Default "STOMP frames". */
@@ -35,6 +35,8 @@ export interface FrameInspectorOptions extends FrameLogOptions {
    * redrawing at every screen refresh.
    */
   readonly streamIntervalMs?: number;
+  /** Where the lessons site is, for a "Lesson" link under each hint; `null` leaves the links out. Default `/docs/`. */
+  readonly lessonsBase?: string | null;
 }
 
 export interface InspectorCounts {
@@ -134,6 +136,7 @@ export function createFrameInspector(
   const streamIntervalMs = options.streamIntervalMs ?? DEFAULT_STREAM_INTERVAL_MS;
   let lastRenderAt = Number.NEGATIVE_INFINITY;
   let streamTimer: ReturnType<typeof setTimeout> | undefined;
+  const lessonsBase = options.lessonsBase === undefined ? DEFAULT_LESSONS_BASE : options.lessonsBase;
   let filter: InspectorFilter = { ...NO_FILTER, ...options.filter };
   let paused = false;
   let renderQueued = false;
@@ -457,6 +460,12 @@ export function createFrameInspector(
       heading.append(` ${ARROWS[entry.direction].arrow} ${ARROWS[entry.direction].label}`);
     details.append(heading);
     details.append(element('p', 'sgi-hint', FRAME_HINTS[label] ?? ''));
+    const lesson = FRAME_LESSONS[label];
+    if (lesson && lessonsBase !== null) {
+      const link = element('a', 'sgi-lesson', `Lesson: ${lesson.title} →`);
+      link.href = `${lessonsBase}${lesson.page}`;
+      details.append(link);
+    }
     const facts: [string, string][] = [['time', formatTime(entry.time)]];
     if (entry.kind === 'frame' || entry.kind === 'heartbeat') facts.push(['size', `${entry.size} bytes`]);
     if (entry.kind === 'frame') facts.push(['message', entry.binaryMessage ? 'binary' : 'text']);

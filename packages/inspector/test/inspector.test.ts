@@ -246,6 +246,37 @@ describe('createFrameInspector', () => {
     expect(details.querySelector('[data-testid="inspector-body"]')?.textContent).toBe('{"symbol":"ACME"}');
   });
 
+  it("links a selected row to the lesson that explains it, under the lessons site's base", () => {
+    const inspector = mount();
+    inspector.record('in', receipt);
+    inspector.record('in', '\n');
+    inspector.flush();
+    rows()[0]!.click();
+    expect(container.querySelector<HTMLAnchorElement>('a.sgi-lesson')?.getAttribute('href')).toBe(
+      '/docs/stomp-frames.html',
+    );
+    rows()[1]!.click();
+    expect(container.querySelector<HTMLAnchorElement>('a.sgi-lesson')?.getAttribute('href')).toBe(
+      '/docs/heart-beating.html',
+    );
+  });
+
+  it('leaves the lesson links out with lessonsBase null, and follows another base', () => {
+    const without = mount({ lessonsBase: null });
+    without.record('in', receipt);
+    without.flush();
+    rows()[0]!.click();
+    expect(container.querySelector('a.sgi-lesson')).toBeNull();
+    without.destroy();
+    const elsewhere = mount({ lessonsBase: 'https://learn.example/stomp/' });
+    elsewhere.record('in', receipt);
+    elsewhere.flush();
+    rows()[0]!.click();
+    expect(container.querySelector<HTMLAnchorElement>('a.sgi-lesson')?.getAttribute('href')).toBe(
+      'https://learn.example/stomp/stomp-frames.html',
+    );
+  });
+
   it('shows a binary body as hex', () => {
     const inspector = mount();
     const head = new TextEncoder().encode('MESSAGE\ndestination:/topic/b\ncontent-length:2\n\n');

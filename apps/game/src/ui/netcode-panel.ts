@@ -92,6 +92,11 @@ export function createNetcodePanel(
 
   container.append(
     element('h2', {}, 'Netcode'),
+    element(
+      'a',
+      { class: 'lesson-link', href: '/docs/game-netcode.html', 'data-testid': 'netcode-lesson' },
+      'Lesson: prediction, reconciliation, interpolation →',
+    ),
     toggle(
       'prediction',
       'toggle-prediction',

@@ -1,96 +1,67 @@
 /**
- * The lessons (the repository's `docs/*.md`) over HTTP: `/docs/` lists them as a plain HTML page,
- * and `/docs/{name}` serves `docs/{name}.md` as it is, `text/plain; charset=utf-8`. Markdown reads
- * well as text, and serving it untouched needs no renderer. The directory is read on each request,
- * so a lesson added while the server runs is listed at once.
+ * The lessons site at `/docs/`: the VitePress build of the repository's `docs/` (`docs/dist`).
+ * Like the pages (see pages.ts), hashed assets are cached for a year and HTML is revalidated on
+ * every load; an old plain-text address (`/docs/{name}`) is redirected to its page; any other path under `/docs/` that is not in the build gets the site's own 404 page. Not
+ * built, the site is simply not served (in development its dev server serves it).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { appsDirectory } from './pages';
 
-/** A lesson's name: the file name without `.md`; nothing that could climb out of the directory. */
-const LESSON_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const LESSONS_PREFIX = '/docs';
 
-export interface Lesson {
-  readonly name: string;
-  readonly title: string;
-}
+/** `/docs/{name}` or `/docs/{name}.md`: a lesson's address before the site; nothing that climbs out. */
+const OLD_LESSON_URL = /^\/docs\/([A-Za-z0-9][A-Za-z0-9_-]*)(?:\.md)?$/;
 
-/** The lessons in `root`, by file name, each titled by its first `# ` heading. */
-export async function listLessons(root: string): Promise<Lesson[]> {
-  let files: string[];
-  try {
-    files = await readdir(root);
-  } catch {
-    return [];
-  }
-  const names = files
-    .filter((file) => file.endsWith('.md'))
-    .map((file) => file.slice(0, -3))
-    .filter((name) => LESSON_NAME.test(name))
-    .sort();
-  return Promise.all(
-    names.map(async (name) => ({
-      name,
-      title: titleOf(await readFile(resolve(root, `${name}.md`), 'utf8'), name),
-    })),
-  );
-}
-
-function titleOf(markdown: string, fallback: string): string {
-  const heading = /^#\s+(.+)$/m.exec(markdown);
-  return heading?.[1]?.trim() || fallback;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
-export function lessonsIndexHtml(lessons: readonly Lesson[]): string {
-  const items =
-    lessons.length === 0
-      ? '<p>No lessons yet.</p>'
-      : `<ol>\n${lessons
-          .map(
-            (lesson) => `<li><a href="/docs/${escapeHtml(lesson.name)}">${escapeHtml(lesson.title)}</a></li>`,
-          )
-          .join('\n')}\n</ol>`;
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Lessons · Stomping Ground</title><link rel="icon" href="data:,"></head>
-<body>
-<h1>Lessons</h1>
-<p>Each lesson maps a realtime idea to the code that does it. They are Markdown, served as plain text.</p>
-${items}
-<p><a href="/">Stomping Ground</a></p>
-</body>
-</html>
-`;
+/** Where the built site is: `docs/dist` beside `apps/`. */
+export function lessonsSiteDirectory(): string {
+  return resolve(appsDirectory(), '..', 'docs', 'dist');
 }
 
 const lessonsPlugin: FastifyPluginAsync<{ root?: string }> = async (app, options) => {
-  const root = options.root ?? resolve(appsDirectory(), '..', 'docs');
-  app.get('/docs', async (_request, reply) => reply.redirect('/docs/', 301));
-  app.get('/docs/', async (_request, reply) =>
-    reply
-      .header('cache-control', 'no-cache')
-      .type('text/html; charset=utf-8')
-      .send(lessonsIndexHtml(await listLessons(root))),
+  const root = options.root ?? lessonsSiteDirectory();
+  if (!existsSync(resolve(root, 'index.html'))) {
+    app.log.debug({ root }, 'the lessons site is not built: not serving /docs/');
+    return;
+  }
+  const notFoundPage = existsSync(resolve(root, '404.html'))
+    ? await readFile(resolve(root, '404.html'), 'utf8')
+    : '<!doctype html><title>Not found</title><p>No such lesson.</p>';
+  const assets = resolve(root, 'assets');
+  await app.register(
+    async (site) => {
+      await site.register(fastifyStatic, {
+        root,
+        prefix: '/',
+        // One route per built file (no wildcard), so the 404 below answers for anything else.
+        wildcard: false,
+        decorateReply: false,
+        cacheControl: false,
+        setHeaders: (reply, path) =>
+          reply.setHeader(
+            'cache-control',
+            path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          ),
+      });
+      site.setNotFoundHandler(async (request, reply) => {
+        // The lessons used to live at `/docs/{name}` (and `{name}.md`): lead old links to the page.
+        const old = OLD_LESSON_URL.exec(request.url.split('?', 1)[0] ?? '');
+        if (old?.[1] !== undefined && existsSync(resolve(root, `${old[1]}.html`))) {
+          return reply.redirect(`${LESSONS_PREFIX}/${old[1]}.html`, 301);
+        }
+        return reply
+          .code(404)
+          .header('cache-control', 'no-cache')
+          .type('text/html; charset=utf-8')
+          .send(notFoundPage);
+      });
+    },
+    { prefix: LESSONS_PREFIX },
   );
-  app.get<{ Params: { name: string } }>('/docs/:name', async (request, reply) => {
-    const name = request.params.name.replace(/\.md$/, '');
-    if (!LESSON_NAME.test(name)) return reply.code(404).send({ error: 'no such lesson' });
-    let text: string;
-    try {
-      text = await readFile(resolve(root, `${name}.md`), 'utf8');
-    } catch {
-      return reply.code(404).send({ error: 'no such lesson' });
-    }
-    return reply.header('cache-control', 'no-cache').type('text/plain; charset=utf-8').send(text);
-  });
 };
 
 export default fp(lessonsPlugin, { name: 'lessons', fastify: '5.x' });

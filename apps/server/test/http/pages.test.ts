@@ -23,12 +23,15 @@ beforeAll(async () => {
   write('apps/ticker/dist/assets/index-def.js', 'console.log(2)');
   write('apps/landing/dist/assets/index-abc.js.map', '{"version":3}');
   write('apps/ticker/dist/assets/index-def.js.map', '{"version":3}');
-  write('docs/01-frames.md', '# Frames on the wire\n\nText.');
-  write('docs/notes.txt', 'not a lesson');
+  write('docs/dist/index.html', '<title>lessons</title>');
+  write('docs/dist/01-frames.html', '<title>frames</title>');
+  write('docs/dist/404.html', '<title>not found</title>');
+  write('docs/dist/assets/app-123.js', 'console.log(3)');
+  write('docs/01-frames.md', '# Frames on the wire');
   app = Fastify({ logger: false });
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(pagesPlugin, { root: join(directory, 'apps') });
-  await app.register(lessonsPlugin, { root: join(directory, 'docs') });
+  await app.register(lessonsPlugin, { root: join(directory, 'docs', 'dist') });
   await app.ready();
 });
 
@@ -89,27 +92,32 @@ describe('source maps', () => {
   });
 });
 
-describe('the lessons', () => {
-  it('are listed at /docs/ by title, linking to /docs/{name}', async () => {
-    const response = await app.inject('/docs/');
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(response.body).toContain('<a href="/docs/01-frames">Frames on the wire</a>');
-    expect(response.body).not.toContain('notes');
+describe('the lessons site', () => {
+  it('is served at /docs/ from its build, HTML revalidated and hashed assets immutable', async () => {
+    const home = await app.inject('/docs/');
+    expect(home.statusCode).toBe(200);
+    expect(home.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(home.headers['cache-control']).toBe('no-cache');
+    expect(home.body).toBe('<title>lessons</title>');
+    expect((await app.inject('/docs/01-frames.html')).body).toBe('<title>frames</title>');
+    const asset = await app.inject('/docs/assets/app-123.js');
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 
-  it('are served as plain text, with or without .md', async () => {
+  it('leads the old plain-text addresses of a lesson to its page', async () => {
     for (const path of ['/docs/01-frames', '/docs/01-frames.md']) {
       const response = await app.inject(path);
-      expect(response.statusCode).toBe(200);
-      expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
-      expect(response.body).toBe('# Frames on the wire\n\nText.');
+      expect(response.statusCode).toBe(301);
+      expect(response.headers.location).toBe('/docs/01-frames.html');
     }
   });
 
-  it('answer 404 for a name that is not a lesson', async () => {
-    for (const path of ['/docs/missing', '/docs/..%2Fpackage.json', '/docs/notes.txt']) {
-      expect((await app.inject(path)).statusCode).toBe(404);
+  it("answers anything else under /docs/ with the site's own 404 page", async () => {
+    for (const path of ['/docs/missing', '/docs/..%2Fpackage.json', '/docs/notes.txt', '/docs/missing.md']) {
+      const response = await app.inject(path);
+      expect(response.statusCode).toBe(404);
+      expect(response.body).toBe('<title>not found</title>');
     }
   });
 });
