@@ -54,6 +54,9 @@ export function createOrderBook(container: HTMLElement, onPrice: (price: Cents) 
   let symbol = '';
   let latest: BookDepth | undefined;
   const render = frameScheduler(draw);
+  // One row per level, made once: a redraw changes only the texts and bars that moved, so the book
+  // costs a few text updates per frame rather than a new table.
+  const rows = Array.from({ length: BOOK_LEVELS }, () => bookRow());
 
   body.addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('button[data-price]');
@@ -62,75 +65,34 @@ export function createOrderBook(container: HTMLElement, onPrice: (price: Cents) 
 
   function draw(): void {
     const depth = latest;
-    if (depth === undefined) {
-      body.replaceChildren();
-      empty.hidden = false;
-      setText(spread, '');
-      return;
-    }
-    empty.hidden = depth.bids.length + depth.asks.length > 0;
-    const bids = depth.bids.slice(0, BOOK_LEVELS);
-    const asks = depth.asks.slice(0, BOOK_LEVELS);
+    const bids = depth?.bids.slice(0, BOOK_LEVELS) ?? [];
+    const asks = depth?.asks.slice(0, BOOK_LEVELS) ?? [];
+    empty.hidden = depth !== undefined && bids.length + asks.length > 0;
     const deepest = Math.max(
       1,
       ...bids.map((level) => level.quantity),
       ...asks.map((level) => level.quantity),
     );
-    const rows: HTMLTableRowElement[] = [];
-    for (let i = 0; i < Math.max(bids.length, asks.length); i++) {
-      rows.push(
-        h(
-          'tr',
-          { 'data-testid': 'book-row' },
-          ...half('bid', bids[i], deepest),
-          ...half('ask', asks[i], deepest),
-        ),
-      );
-    }
-    body.replaceChildren(...rows);
+    const shown = Math.max(bids.length, asks.length);
+    rows.forEach((row, i) => {
+      if (i >= shown) {
+        row.element.remove();
+        return;
+      }
+      fillHalf(row.bid, bids[i], deepest);
+      fillHalf(row.ask, asks[i], deepest);
+      if (row.element.parentNode !== body) body.append(row.element);
+    });
     const bestBid = bids[0]?.price;
     const bestAsk = asks[0]?.price;
     setText(
       spread,
-      bestBid !== undefined && bestAsk !== undefined
-        ? `spread ${formatPrice(bestAsk - bestBid)}`
-        : 'one-sided',
+      depth === undefined
+        ? ''
+        : bestBid !== undefined && bestAsk !== undefined
+          ? `spread ${formatPrice(bestAsk - bestBid)}`
+          : 'one-sided',
     );
-  }
-
-  function half(side: 'bid' | 'ask', level: BookLevel | undefined, deepest: number): HTMLTableCellElement[] {
-    if (level === undefined) {
-      const blanks = [
-        h('td', { class: 'num hide-narrow' }),
-        h('td', { class: 'num' }),
-        h('td', { class: 'num' }),
-      ];
-      return side === 'bid' ? blanks : blanks.reverse();
-    }
-    const depth = `${Math.round((level.quantity / deepest) * 100)}%`;
-    const orders = h('td', { class: 'num muted hide-narrow' }, String(level.orders));
-    const size = h(
-      'td',
-      { class: `num depth depth-${side}`, style: `--depth: ${depth}` },
-      formatQuantity(level.quantity),
-    );
-    const price = h(
-      'td',
-      { class: `num price-${side}` },
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'price-button',
-          'data-testid': 'book-level',
-          'data-side': side,
-          'data-price': level.price,
-          title: `Use ${formatPrice(level.price)} in the order ticket`,
-        },
-        formatPrice(level.price),
-      ),
-    );
-    return side === 'bid' ? [orders, size, price] : [price, size, orders];
   }
 
   return {
@@ -147,4 +109,76 @@ export function createOrderBook(container: HTMLElement, onPrice: (price: Cents) 
       render();
     },
   };
+}
+
+interface BookHalf {
+  readonly side: 'bid' | 'ask';
+  readonly orders: HTMLTableCellElement;
+  readonly size: HTMLTableCellElement;
+  readonly price: HTMLTableCellElement;
+  readonly button: HTMLButtonElement;
+  depth: string;
+}
+
+interface BookRow {
+  readonly element: HTMLTableRowElement;
+  readonly bid: BookHalf;
+  readonly ask: BookHalf;
+}
+
+function bookHalf(side: 'bid' | 'ask'): BookHalf {
+  const button = h('button', {
+    type: 'button',
+    class: 'price-button',
+    'data-testid': 'book-level',
+    'data-side': side,
+  });
+  return {
+    side,
+    orders: h('td', { class: 'num muted hide-narrow' }),
+    size: h('td', { class: `num depth depth-${side}` }),
+    price: h('td', { class: `num price-${side}` }),
+    button,
+    depth: '',
+  };
+}
+
+function bookRow(): BookRow {
+  const bid = bookHalf('bid');
+  const ask = bookHalf('ask');
+  const element = h(
+    'tr',
+    { 'data-testid': 'book-row' },
+    bid.orders,
+    bid.size,
+    bid.price,
+    ask.price,
+    ask.size,
+    ask.orders,
+  );
+  return { element, bid, ask };
+}
+
+/** Shows one side of a level, or leaves it blank (no button, so no price to pick). */
+function fillHalf(half: BookHalf, level: BookLevel | undefined, deepest: number): void {
+  const depth = level === undefined ? '0%' : `${Math.round((level.quantity / deepest) * 100)}%`;
+  if (half.depth !== depth) {
+    half.depth = depth;
+    half.size.style.setProperty('--depth', depth);
+  }
+  if (level === undefined) {
+    setText(half.orders, '');
+    setText(half.size, '');
+    if (half.button.parentNode !== null) half.button.remove();
+    return;
+  }
+  setText(half.orders, String(level.orders));
+  setText(half.size, formatQuantity(level.quantity));
+  const price = String(level.price);
+  if (half.button.dataset.price !== price) {
+    half.button.dataset.price = price;
+    half.button.textContent = formatPrice(level.price);
+    half.button.title = `Use ${formatPrice(level.price)} in the order ticket`;
+  }
+  if (half.button.parentNode !== half.price) half.price.append(half.button);
 }
