@@ -3,24 +3,14 @@
  * trader after a reload, and another visitor cannot log in under that name.
  */
 import { expect, test } from '@playwright/test';
-import { freePort, ServerProcess } from '@stomping-ground/server/testing';
-import { consoleProblems, expectConnected, logIn, openTicker } from './support';
+import { consoleProblems, expectConnected, logIn, openTicker, useServer } from './support';
 
-let server: ServerProcess;
-
-test.beforeAll(async () => {
-  server = new ServerProcess(await freePort(), { MARKET_UPDATES_PER_SECOND: '0' });
-  await server.start();
-});
-
-test.afterAll(async () => {
-  await server.stop();
-});
+const server = useServer({ MARKET_UPDATES_PER_SECOND: '0' });
 
 test('a visitor is a minted guest, and the same one after a reload, with the same orders', async ({
   browser,
 }) => {
-  const page = await openTicker(browser, server.baseUrl);
+  const page = await openTicker(browser, server().baseUrl);
   const login = page.getByTestId('login-name');
   await expect(login).toHaveValue(/^guest-[0-9a-f]{16}$/);
   const name = await login.inputValue();
@@ -47,17 +37,17 @@ test('a visitor is a minted guest, and the same one after a reload, with the sam
 test('another visitor cannot trade under a guest’s name, nor under a name someone claimed', async ({
   browser,
 }) => {
-  const victim = await openTicker(browser, server.baseUrl);
+  const victim = await openTicker(browser, server().baseUrl);
   await expect(victim.getByTestId('login-name')).toHaveValue(/^guest-/);
   const guestName = await victim.getByTestId('login-name').inputValue();
-  const claimant = await openTicker(browser, server.baseUrl);
+  const claimant = await openTicker(browser, server().baseUrl);
   await logIn(claimant, 'frieda', 'her own passcode');
 
   for (const [name, passcode] of [
     [guestName, 'a guess'],
     ['frieda', 'a guess'],
   ] as const) {
-    const impostor = await openTicker(browser, server.baseUrl);
+    const impostor = await openTicker(browser, server().baseUrl);
     await impostor.getByTestId('login-name').fill(name);
     await impostor.getByTestId('login-passcode').fill(passcode);
     await impostor.getByTestId('login-apply').click();

@@ -1,21 +1,11 @@
 /** The live market: quotes stream in, and the page recovers when the server restarts. */
 import { expect, test } from '@playwright/test';
-import { freePort, ServerProcess } from '@stomping-ground/server/testing';
-import { consoleProblems, expectConnected, openTicker } from './support';
+import { consoleProblems, expectConnected, openTicker, useServer } from './support';
 
-let server: ServerProcess;
-
-test.beforeAll(async () => {
-  server = new ServerProcess(await freePort(), { MARKET_UPDATES_PER_SECOND: '200' });
-  await server.start();
-});
-
-test.afterAll(async () => {
-  await server.stop();
-});
+const server = useServer({ MARKET_UPDATES_PER_SECOND: '200' });
 
 test('quotes stream into the board', async ({ browser }) => {
-  const page = await openTicker(browser, server.baseUrl);
+  const page = await openTicker(browser, server().baseUrl);
   const rows = page.getByTestId('quote-row');
   await expect(rows).toHaveCount(20);
 
@@ -38,13 +28,13 @@ test('quotes stream into the board', async ({ browser }) => {
 });
 
 test('the page recovers after the server restarts', async ({ browser }) => {
-  const page = await openTicker(browser, server.baseUrl);
+  const page = await openTicker(browser, server().baseUrl);
   await expect(page.getByTestId('quote-row')).toHaveCount(20);
 
-  await server.stop();
+  await server().stop();
   await expect(page.getByTestId('connection-status')).not.toHaveAttribute('data-state', 'connected');
 
-  await server.start();
+  await server().start();
   await expectConnected(page);
   // Subscribed again and rebuilt from snapshots: quotes move again.
   const lasts = async () => (await page.getByTestId('quote-last').allTextContents()).join('|');

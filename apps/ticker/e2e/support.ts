@@ -1,4 +1,21 @@
-import { type Browser, expect, type Page } from '@playwright/test';
+import { type Browser, expect, type Page, test } from '@playwright/test';
+import { freePort, ServerProcess } from '@stomping-ground/server/testing';
+
+/** One real server for the spec file, on a free port, with these variables; started before its tests, stopped after. */
+export function useServer(env: Record<string, string>): () => ServerProcess {
+  let server: ServerProcess | undefined;
+  test.beforeAll(async () => {
+    server = new ServerProcess(await freePort(), env);
+    await server.start();
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (server === undefined) throw new Error('the server starts in beforeAll');
+    return server;
+  };
+}
 
 /** Opens the ticker in a fresh browser context (its own localStorage, so its own guest name). */
 export async function openTicker(browser: Browser, baseUrl: string): Promise<Page> {

@@ -3,25 +3,15 @@
  * only orders in the books are the visitors' own and each test knows who trades with whom.
  */
 import { expect, test } from '@playwright/test';
-import { freePort, ServerProcess } from '@stomping-ground/server/testing';
-import { consoleProblems, logIn, openTicker, placeOrder } from './support';
+import { consoleProblems, logIn, openTicker, placeOrder, useServer } from './support';
 
-let server: ServerProcess;
-
-test.beforeAll(async () => {
-  server = new ServerProcess(await freePort(), { MARKET_UPDATES_PER_SECOND: '0' });
-  await server.start();
-});
-
-test.afterAll(async () => {
-  await server.stop();
-});
+const server = useServer({ MARKET_UPDATES_PER_SECOND: '0' });
 
 test('one visitor buys with a limit order, another sells into it, and both see the fill', async ({
   browser,
 }) => {
-  const alice = await openTicker(browser, server.baseUrl);
-  const bob = await openTicker(browser, server.baseUrl);
+  const alice = await openTicker(browser, server().baseUrl);
+  const bob = await openTicker(browser, server().baseUrl);
   await logIn(alice, 'alice', 'alice');
   await logIn(bob, 'bob', 'bob');
 
@@ -50,7 +40,7 @@ test('one visitor buys with a limit order, another sells into it, and both see t
 });
 
 test('a basket order goes through a transaction: BEGIN, the SENDs, COMMIT', async ({ browser }) => {
-  const page = await openTicker(browser, server.baseUrl);
+  const page = await openTicker(browser, server().baseUrl);
   await page.getByTestId('basket-start').click();
   await expect(page.getByTestId('basket-title')).toBeVisible();
   await placeOrder(page, { symbol: 'GLBX', side: 'buy', type: 'limit', quantity: 5, price: '100.00' });
@@ -74,7 +64,7 @@ test('a basket order goes through a transaction: BEGIN, the SENDs, COMMIT', asyn
 });
 
 test('an aborted basket places nothing', async ({ browser }) => {
-  const page = await openTicker(browser, server.baseUrl);
+  const page = await openTicker(browser, server().baseUrl);
   await page.getByTestId('basket-start').click();
   await placeOrder(page, { symbol: 'GLBX', side: 'sell', type: 'limit', quantity: 3, price: '150.00' });
   await expect(page.getByTestId('basket-row')).toHaveCount(1);
