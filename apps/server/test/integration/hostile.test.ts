@@ -8,6 +8,7 @@ import { type Socket, connect as tcpConnect } from 'node:net';
 import { getHeader } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { receiverLimits } from '../../src/transports/ws-receiver';
 import {
   connect,
   expectSessionError,
@@ -123,10 +124,23 @@ describe('connections waiting to log in', () => {
   it('cannot make the server buffer a WebSocket message larger than the pre-login limit', async () => {
     const socket = new WebSocket(server().wsUrl, ['v12.stomp']);
     await new Promise((resolve) => socket.once('open', resolve));
+    const received: unknown[] = [];
+    socket.on('message', (data) => received.push(data));
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-    // Announced as 8 MiB in the frame header, sent a little at a time: refused when the header arrives.
+    // Announced as 8 MiB in the frame header, sent a little at a time: refused when the header arrives,
+    // by `ws` itself. Had the server buffered it, the decoder would have answered with a STOMP ERROR.
     socket.send(Buffer.alloc(8 * 1024 * 1024, 0x61));
     expect(await within(closed, 5_000, 'the close')).toBe(1009);
+    expect(received).toEqual([]);
+  });
+
+  it('finds the private fields of the installed ws that per-connection limits rely on', async () => {
+    const socket = new WebSocket(server().wsUrl, ['v12.stomp']);
+    await new Promise((resolve) => socket.once('open', resolve));
+    const limits = receiverLimits(socket);
+    expect(limits).toBeDefined();
+    expect(limits?.fragments).toBe(0);
+    socket.close();
   });
 
   it('cannot send a WebSocket message in thousands of fragments', async () => {
