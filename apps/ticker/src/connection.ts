@@ -307,11 +307,16 @@ export class MarketConnection {
     const code = frame.headers.code;
     this.update({ error: code ? `${message} (${code})` : message });
     if (code !== AUTH_FAILED) return;
-    if (this.account === undefined) {
+    if (this.account === undefined && loadGuestIdentity(this.options.identityStorage) !== undefined) {
       // The broker no longer knows the stored guest (it restarted with a new secret): the next
       // attempt comes without it, and gets a new guest.
       forgetGuestIdentity(this.options.identityStorage);
       return;
+    }
+    if (this.account === undefined) {
+      // Refused with no login at all: this broker mints no guests (STOMP_GUESTS=off) and retrying
+      // cannot help. Stop, and say that an account is needed.
+      this.update({ error: `${message} (${code}): this server admits its accounts only; log in with yours` });
     }
     // The same login would be refused again: stop, and let the user change it.
     void this.client.deactivate().then(() => this.update({ state: ConnectionState.STOPPED }));

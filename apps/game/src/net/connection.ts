@@ -57,7 +57,10 @@ const HEART_BEAT_MS = 10_000;
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 8_000;
 const RETRY_JITTER_MS = 250;
-/** The broker did not know the identity presented (its secret changed): forget it and be a new guest. */
+/**
+ * The broker refused the login: it did not know the identity presented (its secret changed), so
+ * forget it and be a new guest; or it refused a login-less CONNECT, so it admits accounts only.
+ */
 const AUTH_FAILED = 'STOMP_ERR_AUTH_FAILED';
 
 export class GameConnection {
@@ -65,6 +68,8 @@ export class GameConnection {
   private socket: WebSocket | undefined;
   private sessions = 0;
   private attempts = 0;
+  /** Why the broker will not let this page in, once it has said so. */
+  private refusal: string | undefined;
 
   constructor(private readonly options: ConnectionOptions) {
     const client = new Client({
@@ -95,12 +100,24 @@ export class GameConnection {
         options.onConnected(client, frame.headers.session);
       },
       onStompError: (frame: IFrame) => {
-        if (frame.headers.code === AUTH_FAILED) forgetGuestIdentity(options.identityStorage);
-        options.onStatus(ConnectionStatus.RECONNECTING, frame.headers.message ?? 'ERROR from the broker');
+        const message = frame.headers.message ?? 'ERROR from the broker';
+        if (frame.headers.code === AUTH_FAILED) {
+          if (loadGuestIdentity(options.identityStorage) === undefined) {
+            // Refused with no login at all: this broker mints no guests (STOMP_GUESTS=off), and
+            // retrying cannot help.
+            this.refusal = `${message}: this server admits its accounts only, and the arena has no log-in`;
+            void client.deactivate();
+            options.onStatus(ConnectionStatus.DISCONNECTED, this.refusal);
+            return;
+          }
+          forgetGuestIdentity(options.identityStorage);
+        }
+        options.onStatus(ConnectionStatus.RECONNECTING, message);
       },
       onWebSocketClose: () => {
         this.socket = undefined;
-        options.onStatus(client.active ? ConnectionStatus.RECONNECTING : ConnectionStatus.DISCONNECTED);
+        if (client.active) options.onStatus(ConnectionStatus.RECONNECTING);
+        else options.onStatus(ConnectionStatus.DISCONNECTED, this.refusal);
       },
     });
     this.client = client;
