@@ -7,12 +7,13 @@
  *
  * Safe by construction: it answers only on the requester's own socket, drops `Cookie` and
  * `Authorization` from what it echoes, applies the same Origin rule as `/ws`, reads nothing from
- * the socket, and holds no state.
+ * the socket (it is paused, so a peer cannot make it buffer), cuts off a peer that does not answer
+ * its close, and holds no state.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { isOriginAllowed } from '../transports/origin';
+import { closeWithGrace, refuseForeignOrigins } from '../transports/websocket';
 
 export const HANDSHAKE_LAB_PATH = '/lab/handshake';
 
@@ -39,15 +40,10 @@ const handshakeLabPlugin: FastifyPluginAsync = async (app) => {
   const { config } = app;
   app.get(
     HANDSHAKE_LAB_PATH,
-    {
-      websocket: true,
-      preValidation: async (request, reply) => {
-        if (!isOriginAllowed(request.headers.origin, config.allowedOrigins)) {
-          return reply.code(403).send({ error: 'Forbidden', message: 'this Origin may not open the lab' });
-        }
-      },
-    },
+    { websocket: true, preValidation: refuseForeignOrigins(app) },
     (socket, request) => {
+      // Nothing is read from the peer: paused, the socket buffers nothing it sends.
+      socket.pause();
       const raw = request.raw.rawHeaders;
       const headers: [string, string][] = [];
       for (let index = 0; index + 1 < raw.length; index += 2) {
@@ -62,7 +58,9 @@ const handshakeLabPlugin: FastifyPluginAsync = async (app) => {
         accept: typeof key === 'string' ? acceptFor(key) : '',
         subprotocol: socket.protocol,
       };
-      socket.send(JSON.stringify(mirror), () => socket.close(1000, 'that was your handshake'));
+      socket.send(JSON.stringify(mirror), () =>
+        closeWithGrace(socket, 1000, 'that was your handshake', config.closeGraceMs),
+      );
     },
   );
 };
