@@ -1,8 +1,9 @@
 /**
  * The lessons site at `/docs/`: the VitePress build of the repository's `docs/` (`docs/dist`).
  * Like the pages (see pages.ts), hashed assets are cached for a year and HTML is revalidated on
- * every load; an old plain-text address (`/docs/{name}`) is redirected to its page; any other path under `/docs/` that is not in the build gets the site's own 404 page. Not
- * built, the site is simply not served (in development its dev server serves it).
+ * every load (the same `cacheHeaders`); an old plain-text address (`/docs/{name}`) is redirected to
+ * its page; any other path under `/docs/` that is not in the build gets the site's own 404 page.
+ * Not built, the site is simply not served (in development its dev server serves it).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { appsDirectory } from './pages';
+import { appsDirectory, cacheHeaders } from './pages';
 
 export const LESSONS_PREFIX = '/docs';
 
@@ -31,7 +32,6 @@ const lessonsPlugin: FastifyPluginAsync<{ root?: string }> = async (app, options
   const notFoundPage = existsSync(resolve(root, '404.html'))
     ? await readFile(resolve(root, '404.html'), 'utf8')
     : '<!doctype html><title>Not found</title><p>No such lesson.</p>';
-  const assets = resolve(root, 'assets');
   await app.register(
     async (site) => {
       await site.register(fastifyStatic, {
@@ -41,11 +41,7 @@ const lessonsPlugin: FastifyPluginAsync<{ root?: string }> = async (app, options
         wildcard: false,
         decorateReply: false,
         cacheControl: false,
-        setHeaders: (reply, path) =>
-          reply.setHeader(
-            'cache-control',
-            path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache',
-          ),
+        setHeaders: cacheHeaders(root),
       });
       site.setNotFoundHandler(async (request, reply) => {
         // The lessons used to live at `/docs/{name}` (and `{name}.md`): lead old links to the page.

@@ -26,7 +26,8 @@ export const PAGES = ['ticker', 'game'] as const;
 /** The app served at `/`. */
 export const LANDING_PAGE = 'landing';
 
-function cacheHeaders(root: string) {
+/** Built assets (`assets/`, named by content hash) are cached for a year; everything else is revalidated. */
+export function cacheHeaders(root: string) {
   const assets = resolve(root, 'assets');
   return (reply: { setHeader(name: string, value: string): unknown }, path: string) => {
     const immutable = path.includes(assets);
