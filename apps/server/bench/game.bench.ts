@@ -23,6 +23,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { Broker } from '@stomping-ground/broker';
 import {
   encodeFrame,
   encodeInput,
@@ -36,7 +37,6 @@ import {
 } from '@stomping-ground/protocol';
 import { WebSocket } from 'ws';
 import { buildApp } from '../src/app';
-import type { Broker } from '../src/core/broker';
 import { GameService } from '../src/services/game/service';
 import { testConfig } from '../test/support/app';
 

@@ -20,10 +20,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OutboundMessage, SqliteQueueStore } from '@stomping-ground/broker';
 import type { Frame, Header } from '@stomping-ground/protocol';
 import { getHeader } from '@stomping-ground/protocol';
-import { OutboundMessage } from '../src/core/message';
-import { SqliteQueueStore } from '../src/store/sqlite-queue-store';
 import { freePort, ServerProcess } from '../test/support/server-process';
 import { StompTcpClient } from './support/stomp-tcp';
 

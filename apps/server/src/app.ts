@@ -15,8 +15,6 @@ import lessonsPlugin from './plugins/lessons';
 import marketPlugin from './plugins/market';
 import metricsPlugin from './plugins/metrics';
 import pagesPlugin from './plugins/pages';
-import tcpPlugin from './transports/tcp';
-import websocketPlugin from './transports/websocket';
 
 export interface BuildAppOptions {
   /** Fastify's logger option; defaults to JSON logs at the configured level. */
@@ -46,9 +44,7 @@ export async function buildApp(
   await app.register(marketPlugin);
   await app.register(gamePlugin);
   await app.register(healthPlugin);
-  await app.register(websocketPlugin);
   await app.register(handshakeLabPlugin);
-  await app.register(tcpPlugin);
   await app.register(pagesPlugin);
   await app.register(lessonsPlugin);
   return app;

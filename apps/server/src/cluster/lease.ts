@@ -10,7 +10,7 @@
  * A holder that cannot reach Redis gives the role up locally once its last renewal's expiry has
  * passed: better nobody for a moment than two at once.
  */
-import type { ClusterNode } from './node';
+import type { ClusterNode } from '@stomping-ground/broker';
 
 /** KEYS: lease. ARGV: node id, ttl. Renews when held by the caller; 1 if renewed. */
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;

@@ -1,21 +1,27 @@
 /**
- * The broker core, created once per app from the validated config and shared as `app.broker`.
- * In cluster mode its messages also travel through the cluster bus (`src/cluster/bus.ts`); on a
- * node of its own its queues are kept in SQLite under `DATA_DIR` (`src/store/sqlite-queue-store.ts`),
- * restored here, before any listener starts, and closed after the transports.
- * Its `preClose` hook runs before the transports' own, so every session is told "server shutting
- * down" (ERROR, then close 1001) while the listeners still stand.
+ * The broker (`@stomping-ground/broker`'s `stompBroker`), configured from the validated config:
+ * STOMP over WebSocket at `/ws` and over TCP on `STOMP_TCP_PORT`, shared as `app.broker`.
+ * In cluster mode its messages also travel through the Redis link (`ClusterBus`); on a node of its
+ * own its queues are kept in SQLite under `DATA_DIR` (`SqliteQueueStore`), restored when the
+ * broker is created, before any listener starts, and closed after the transports.
  */
+
+import {
+  type Authenticator,
+  ClusterBus,
+  type ClusterNode,
+  identityAuthenticator,
+  MemoryClaimStore,
+  RedisClaimStore,
+  randomSecret,
+  redisSharedSecret,
+  type SecretSource,
+  SqliteQueueStore,
+  stompBroker,
+} from '@stomping-ground/broker';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { ClusterBus } from '../cluster/bus';
-import { RedisClaimStore, redisSharedSecret } from '../cluster/identities';
-import type { ClusterNode } from '../cluster/node';
 import type { ServerConfig } from '../config';
-import type { Authenticator } from '../core/auth';
-import { Broker } from '../core/broker';
-import { identityAuthenticator, MemoryClaimStore, randomSecret, type SecretSource } from '../core/identities';
-import { SqliteQueueStore } from '../store/sqlite-queue-store';
 
 export const SERVER_NAME = 'stomping-ground/0.1.0';
 
@@ -30,24 +36,30 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
     bus === null && config.dataDir !== ':memory:'
       ? new SqliteQueueStore({ dataDir: config.dataDir, logger: app.log.child({ component: 'queue-store' }) })
       : null;
-  const broker = new Broker({
-    cluster: bus ?? undefined,
-    queueStore: store ?? undefined,
-    serverName: SERVER_NAME,
-    authenticator: authenticatorFor(config, app.cluster),
-    connectTimeoutMs: config.connectTimeoutMs,
-    slowConsumerGraceMs: config.connectionLimits.slowConsumerGraceMs,
-    heartBeat: config.heartBeat,
-    limits: {
-      preLogin: { maxFrameBytes: config.preLoginMaxFrameBytes, maxBodyBytes: config.preLoginMaxFrameBytes },
-      postLogin: { maxFrameBytes: config.maxFrameBytes, maxBodyBytes: config.maxFrameBytes },
-      maxOutboundBytes: config.connectionLimits.maxOutboundBytes,
-      maxPreLoginConnections: config.connectionLimits.maxPreLoginConnections,
-      maxPreLoginConnectionsPerAddress: config.connectionLimits.maxPreLoginConnectionsPerAddress,
+  await app.register(stompBroker, {
+    broker: {
+      cluster: bus ?? undefined,
+      queueStore: store ?? undefined,
+      serverName: SERVER_NAME,
+      authenticator: authenticatorFor(config, app.cluster),
+      connectTimeoutMs: config.connectTimeoutMs,
+      slowConsumerGraceMs: config.connectionLimits.slowConsumerGraceMs,
+      heartBeat: config.heartBeat,
+      limits: {
+        preLogin: { maxFrameBytes: config.preLoginMaxFrameBytes, maxBodyBytes: config.preLoginMaxFrameBytes },
+        postLogin: { maxFrameBytes: config.maxFrameBytes, maxBodyBytes: config.maxFrameBytes },
+        maxOutboundBytes: config.connectionLimits.maxOutboundBytes,
+        maxPreLoginConnections: config.connectionLimits.maxPreLoginConnections,
+        maxPreLoginConnectionsPerAddress: config.connectionLimits.maxPreLoginConnectionsPerAddress,
+      },
+      observer: app.brokerMetrics.observer,
+      logger: app.log.child({ component: 'broker' }),
     },
-    observer: app.brokerMetrics.observer,
-    logger: app.log.child({ component: 'broker' }),
+    websocket: { allowedOrigins: config.allowedOrigins, perMessageDeflate: config.perMessageDeflate },
+    tcp: config.tcp ?? false,
+    closeGraceMs: config.closeGraceMs,
   });
+  const { broker } = app;
   if (store === null) {
     app.log.info(
       { reason: bus === null ? 'DATA_DIR=:memory:' : 'cluster mode: queues are in Redis' },
@@ -67,12 +79,8 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
     );
   }
   app.brokerMetrics.watch(broker, bus);
-  app.decorate('broker', broker);
   app.decorate('clusterBus', bus);
   await bus?.start();
-  app.addHook('preClose', async () => {
-    await broker.shutdown('server shutting down');
-  });
   app.addHook('onClose', async () => {
     bus?.stop();
     await store?.close();

@@ -4,9 +4,10 @@
  * seconds at most: a node whose Redis is away still serves its own clients) and leaves the cluster
  * last, after the services have handed their roles back.
  */
+
+import { ClusterNode } from '@stomping-ground/broker';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { ClusterNode } from '../cluster/node';
 
 const clusterPlugin: FastifyPluginAsync = async (app) => {
   const { cluster } = app.config;

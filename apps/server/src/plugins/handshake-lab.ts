@@ -11,9 +11,9 @@
  * its close, and holds no state.
  */
 import { createHash } from 'node:crypto';
+import { closeWithGrace, refuseForeignOrigins } from '@stomping-ground/broker';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { closeWithGrace, refuseForeignOrigins } from '../transports/websocket';
 
 export const HANDSHAKE_LAB_PATH = '/lab/handshake';
 
@@ -40,7 +40,13 @@ const handshakeLabPlugin: FastifyPluginAsync = async (app) => {
   const { config } = app;
   app.get(
     HANDSHAKE_LAB_PATH,
-    { websocket: true, preValidation: refuseForeignOrigins(app) },
+    {
+      websocket: true,
+      preValidation: refuseForeignOrigins({
+        allowedOrigins: config.allowedOrigins,
+        onRefused: () => app.brokerMetrics.observer.connectionRefused('origin'),
+      }),
+    },
     (socket, request) => {
       // Nothing is read from the peer: paused, the socket buffers nothing it sends.
       socket.pause();
@@ -68,5 +74,5 @@ const handshakeLabPlugin: FastifyPluginAsync = async (app) => {
 export default fp(handshakeLabPlugin, {
   name: 'handshake-lab',
   fastify: '5.x',
-  dependencies: ['websocket-transport'],
+  dependencies: ['broker'],
 });

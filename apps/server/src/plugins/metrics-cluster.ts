@@ -2,8 +2,9 @@
  * The cluster's figures on `/metrics`, registered only in cluster mode (`REDIS_URL` set): whether
  * this node reaches Redis, the roles it holds, and what crosses nodes or is lost on the way.
  */
+
+import type { ClusterBus } from '@stomping-ground/broker';
 import { Gauge, type Registry } from 'prom-client';
-import type { ClusterBus } from '../cluster/bus';
 import { totalsCounter } from './metrics-totals';
 
 export function registerClusterMetrics(registry: Registry, bus: ClusterBus): void {

@@ -8,11 +8,11 @@
  * the same way. Each app has its own registry, so several apps in one process (tests) never share
  * numbers.
  */
+
+import type { Broker, BrokerObserver, ClusterBus } from '@stomping-ground/broker';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { ClusterBus } from '../cluster/bus';
-import type { Broker, BrokerObserver } from '../core/broker';
 import { registerClusterMetrics } from './metrics-cluster';
 import { registerServiceMetrics, type ServiceSources } from './metrics-services';
 

@@ -1,8 +1,8 @@
+import { Broker } from '@stomping-ground/broker';
+import { connectClient, header, settle, text } from '@stomping-ground/broker/testing';
 import type { BrokerStatsPayload } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
-import { Broker } from '../../src/core/broker';
 import { BrokerStatsService, perSecond } from '../../src/services/broker-stats/service';
-import { connectClient, header, settle, text } from '../core/fake-transport';
 
 const STATS = '/topic/broker/stats';
 

@@ -3,8 +3,9 @@
  * refuse what they cannot store rather than lose it, count what cross-node traffic was lost, and
  * join up again once Redis is back. The test runs its own Redis so it can kill it.
  */
+
+import { BrokerErrorCode } from '@stomping-ground/broker';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { BrokerErrorCode } from '../../src/core/errors';
 import { startCluster, type TestCluster } from '../support/cluster';
 import { ClusterClients, messagesOf } from '../support/cluster-clients';
 import { header, nextFrame, sendWithReceipt, subscribe, text, until } from '../support/raw';

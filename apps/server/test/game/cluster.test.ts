@@ -4,10 +4,10 @@
  * node is killed (or stopped) another takes the room over, seats, scores and all. Then two nodes on
  * a Redis of their own, taken away and brought back.
  */
+
+import { BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
 import { GameDestination, type GameEvent, PlayerFlag, type RoomSummary } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BrokerErrorCode } from '../../src/core/errors';
-import { CloseCode } from '../../src/core/transport';
 import { nodeRoles, startCluster, type TestCluster } from '../support/cluster';
 import { messagesOf } from '../support/cluster-clients';
 import { expectSessionError, text, until } from '../support/raw';

@@ -1,10 +1,10 @@
 /** The game's configuration and its plugin: defaults, refusals, and switching it off. */
+
+import { BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
 import { GameDestination } from '@stomping-ground/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app';
 import { ConfigError, loadConfig } from '../../src/config';
-import { BrokerErrorCode } from '../../src/core/errors';
-import { CloseCode } from '../../src/core/transport';
 import { arenaFor } from '../../src/services/game/options';
 import { type RunningServer, startServer, testConfig } from '../support/app';
 import { expectSessionError, ProbePool } from '../support/raw';

@@ -5,10 +5,10 @@
  * a header is refused, never forwarded, and a login holding one is refused before it logs in.
  * What the decoders hold for frames still arriving is reported in /metrics.
  */
+
+import { BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
 import { StompErrorCode } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
-import { BrokerErrorCode } from '../../src/core/errors';
-import { CloseCode } from '../../src/core/transport';
 import {
   expectSessionError,
   nextMessage,

@@ -3,9 +3,8 @@
  * can reach of another's, what a handler's reply reaches, and who may write where.
  */
 
+import { BrokerError, BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BrokerError, BrokerErrorCode } from '../../src/core/errors';
-import { CloseCode } from '../../src/core/transport';
 import { type RunningServer, startServer } from '../support/app';
 import type { StompProbe } from '../support/probe';
 import {

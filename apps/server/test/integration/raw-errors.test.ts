@@ -3,10 +3,10 @@
  * ERROR carries a `message`, the `code`, the `receipt-id` of the frame at fault and a readable body,
  * then the connection closes (over WebSocket with the close code `closeCodeFor` picks).
  */
+
+import { BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
 import { StompErrorCode } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BrokerErrorCode } from '../../src/core/errors';
-import { CloseCode } from '../../src/core/transport';
 import { type RunningServer, startServer } from '../support/app';
 import { expectSessionError, header, ProbePool, TRANSPORTS } from '../support/raw';
 

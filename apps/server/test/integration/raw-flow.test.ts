@@ -2,10 +2,10 @@
  * Time and flow over real sockets: heart-beats both ways, the CONNECT deadline, and readers too slow
  * for what is published to them.
  */
+
+import { BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
 import type { Frame } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BrokerErrorCode } from '../../src/core/errors';
-import { CloseCode } from '../../src/core/transport';
 import { type RunningServer, startServer } from '../support/app';
 import type { StompProbe } from '../support/probe';
 import {

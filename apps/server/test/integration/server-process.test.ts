@@ -5,9 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrokerErrorCode } from '../../src/core/errors';
-import { CloseCode } from '../../src/core/transport';
 import { StompProbe } from '../support/probe';
 import { connect, header, nextFrame, text, within } from '../support/raw';
 import { freePort } from '../support/server-process';

@@ -9,7 +9,6 @@ import { negotiateHeartBeat } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { loadConfig } from '../../src/config';
-import { resolveOptions } from '../../src/core/options';
 import { type RunningServer, startServer } from '../support/app';
 
 const DEFAULT_OFFER = loadConfig({}).heartBeat;
@@ -127,7 +126,5 @@ describe('heart-beats at the default configuration, with @stomp/stompjs', () => 
       sendEvery: 10_000,
       expectEvery: 10_000,
     });
-    // The shared timer keeps its one-second period: slow clients cost no extra wake-ups.
-    expect(resolveOptions({ heartBeat: DEFAULT_OFFER }).timerResolutionMs).toBe(1000);
   });
 });

@@ -4,10 +4,10 @@
  * rules say; the outbound bound; and the metric a conflation shows up in. What a slow reader
  * experiences end to end is in test/integration/raw-flow.test.ts and test/core/slow-consumers.test.ts.
  */
+
+import { DEFAULT_DESTINATION_RULES, DEFAULT_LIMITS, findRule } from '@stomping-ground/broker';
 import { MarketDestination } from '@stomping-ground/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_DESTINATION_RULES, findRule } from '../../src/core/destinations';
-import { DEFAULT_LIMITS } from '../../src/core/options';
 import { type RunningServer, startServer } from '../support/app';
 import { ProbePool, subscribe, until } from '../support/raw';
 

@@ -4,13 +4,12 @@
  * it from the stream, set up by hand.
  */
 import { randomBytes } from 'node:crypto';
+import { Broker, BrokerError, BrokerErrorCode, ClusterNode } from '@stomping-ground/broker';
+import { connectClient, settle, text } from '@stomping-ground/broker/testing';
 import { MarketDestination, type OrderEvent } from '@stomping-ground/protocol';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { leaseKeys } from '../../src/cluster/lease';
-import { ClusterNode } from '../../src/cluster/node';
-import { Broker } from '../../src/core/broker';
-import { BrokerError, BrokerErrorCode } from '../../src/core/errors';
 import {
   createMarketCluster,
   decodeStoredState,
@@ -29,7 +28,6 @@ import {
 import type { MarketRequest } from '../../src/services/market/requests';
 import { MarketService } from '../../src/services/market/service';
 import { splitCandles } from '../../src/services/market/state';
-import { connectClient, settle, text } from '../core/fake-transport';
 import { deleteKeys, TEST_REDIS_URL } from '../support/cluster';
 import { until } from '../support/raw';
 import { freePort } from '../support/server-process';

@@ -8,6 +8,8 @@
  * placed in one are the resting orders and positions the next checks after a failover. The
  * simulation is off, so the books hold only the tests' own orders and every fill is predictable.
  */
+
+import { BrokerErrorCode } from '@stomping-ground/broker';
 import {
   type Frame,
   MarketDestination,
@@ -16,7 +18,6 @@ import {
   type Portfolio,
 } from '@stomping-ground/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrokerErrorCode } from '../../src/core/errors';
 import { MARKET_LEASE } from '../../src/services/market/cluster';
 import { nodeRoles, startCluster, type TestCluster } from '../support/cluster';
 import { ClusterClients } from '../support/cluster-clients';

@@ -1,8 +1,6 @@
+import { Broker, BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
 import { MarketDestination } from '@stomping-ground/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Broker } from '../../src/core/broker';
-import { BrokerErrorCode } from '../../src/core/errors';
-import { CloseCode } from '../../src/core/transport';
 import { MarketService } from '../../src/services/market/service';
 import { type RunningServer, startServer } from '../support/app';
 import { expectSessionError, ProbePool } from '../support/raw';

@@ -5,9 +5,11 @@
  *
  * Time is Vitest's fake clock, so two services stepping side by side see the same moments.
  */
+
+import { Broker } from '@stomping-ground/broker';
+import { connectClient, settle, text } from '@stomping-ground/broker/testing';
 import { MarketDestination, type OrderState } from '@stomping-ground/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Broker } from '../../src/core/broker';
 import { CANDLE_INTERVALS } from '../../src/services/market/candles';
 import { Exchange, type NewOrder } from '../../src/services/market/exchange';
 import { INSTRUMENTS } from '../../src/services/market/instruments';
@@ -21,7 +23,6 @@ import {
   MarketStateError,
   splitCandles,
 } from '../../src/services/market/state';
-import { connectClient, settle, text } from '../core/fake-transport';
 
 const OPTIONS: MarketServiceOptions = { seed: 42, updatesPerSecond: 80, historyMinutes: 10 };
 const encoder = new TextEncoder();

@@ -4,8 +4,9 @@
  * recent. A node that stopped sharing (dead, or cut off from Redis) drops out after `staleMs` and
  * its entry is removed.
  */
+
+import type { ClusterNode } from '@stomping-ground/broker';
 import type { BrokerStatsPayload } from '@stomping-ground/protocol';
-import type { ClusterNode } from '../../cluster/node';
 
 export class ClusterTotals {
   private readonly node: ClusterNode;

@@ -8,8 +8,9 @@
  * (`ClusterTotals`), and says how many nodes that is (`nodes`). While Redis cannot be reached, a
  * node shows its own figures.
  */
+
+import type { Broker, BrokerStats } from '@stomping-ground/broker';
 import { BrokerDestination, type BrokerStatsPayload } from '@stomping-ground/protocol';
-import type { Broker, BrokerStats } from '../../core/broker';
 import type { ClusterTotals } from './cluster-totals';
 
 export interface BrokerStatsOptions {

@@ -20,6 +20,7 @@
  * any node. Without one, everything below happens here and nothing else changes.
  */
 import { randomBytes } from 'node:crypto';
+import { type Broker, type ClusterNode, type Logger, silentLogger } from '@stomping-ground/broker';
 import {
   decodeInput,
   GameDestination,
@@ -28,9 +29,6 @@ import {
   type ResumeRequest,
   type RoomSummary,
 } from '@stomping-ground/protocol';
-import type { ClusterNode } from '../../cluster/node';
-import type { Broker } from '../../core/broker';
-import { type Logger, silentLogger } from '../../core/logger';
 import { GameCluster } from './cluster/game-cluster';
 import type { Member, RoomHost } from './cluster/room-host';
 import { InputRejection } from './inputs';

@@ -28,10 +28,8 @@
  * already applied. Reading by id from the saved position leaves no such gap and needs no claiming.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { type Broker, backoffMs, type ClusterNode, type Logger, silentLogger } from '@stomping-ground/broker';
 import { Lease } from '../../cluster/lease';
-import { backoffMs, type ClusterNode } from '../../cluster/node';
-import type { Broker } from '../../core/broker';
-import { type Logger, silentLogger } from '../../core/logger';
 import { HeldOutput } from './held-output';
 import {
   compareStreamIds,

@@ -11,9 +11,13 @@
  * be applied by whichever node owns the market, now or after a failover. When Redis cannot take it
  * the client gets an ERROR rather than a RECEIPT, so nothing receipted is ever dropped.
  */
-import type { ClusterNode } from '../../cluster/node';
-import { BrokerError, BrokerErrorCode } from '../../core/errors';
-import { type Logger, silentLogger } from '../../core/logger';
+import {
+  BrokerError,
+  BrokerErrorCode,
+  type ClusterNode,
+  type Logger,
+  silentLogger,
+} from '@stomping-ground/broker';
 import type { MarketRequest } from './requests';
 
 /** A request read back from the stream, with its entry id. */

@@ -17,6 +17,8 @@
  * their books and portfolios are a mirror `restore`d from the owner's saved state, there to answer
  * snapshots. Alone, the handlers apply requests themselves, as the only node there is.
  */
+
+import type { AppHandler, AppMessage, Broker, SnapshotContext } from '@stomping-ground/broker';
 import {
   type BookDepth,
   type CandleInterval,
@@ -28,7 +30,6 @@ import {
   type Quote,
   type RejectReason,
 } from '@stomping-ground/protocol';
-import type { AppHandler, AppMessage, Broker, SnapshotContext } from '../../core/broker';
 import { CANDLE_INTERVALS } from './candles';
 import { Exchange, type ExecutionReport, type NewOrder, type Owner } from './exchange';
 import { INSTRUMENTS, type InstrumentSpec, publicInstrument } from './instruments';

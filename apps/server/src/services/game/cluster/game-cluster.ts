@@ -18,10 +18,8 @@
  *   anywhere and resumes at once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BrokerError, BrokerErrorCode, type ClusterNode, type Logger } from '@stomping-ground/broker';
 import type { GameEvent, RoomSummary } from '@stomping-ground/protocol';
-import type { ClusterNode } from '../../../cluster/node';
-import { BrokerError, BrokerErrorCode } from '../../../core/errors';
-import type { Logger } from '../../../core/logger';
 import type { ResolvedGameOptions } from '../options';
 import { inputRoomId, parseJoinRequest, parseResumeRequest, Refusal } from '../requests';
 import type { Room } from '../room';

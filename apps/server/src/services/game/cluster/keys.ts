@@ -2,8 +2,9 @@
  * Where the game keeps things in Redis, in one place. Every name is under the node's prefix, so
  * clusters (and test runs) sharing one Redis never meet.
  */
+
+import type { ClusterNode } from '@stomping-ground/broker';
 import { leaseKeys } from '../../../cluster/lease';
-import type { ClusterNode } from '../../../cluster/node';
 
 export class GameKeys {
   private readonly node: ClusterNode;

@@ -8,8 +8,9 @@
  * lease's guarantees as they are (fencing, giving a room up locally once Redis has been out of
  * reach past the expiry, `/healthz` roles) without a second implementation of them.
  */
+
+import type { ClusterNode } from '@stomping-ground/broker';
 import { Lease } from '../../../cluster/lease';
-import type { ClusterNode } from '../../../cluster/node';
 import type { GameKeys } from './keys';
 
 export const ROOM_LEASE_TTL_MS = 3000;

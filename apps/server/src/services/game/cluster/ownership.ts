@@ -18,8 +18,7 @@
  *   the room there.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClusterNode } from '../../../cluster/node';
-import type { Logger } from '../../../core/logger';
+import type { ClusterNode, Logger } from '@stomping-ground/broker';
 import type { ResolvedGameOptions } from '../options';
 import { Refusal } from '../requests';
 import { Room } from '../room';

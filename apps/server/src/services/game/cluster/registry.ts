@@ -12,9 +12,9 @@
  * room (paused past its lease, cut off from Redis) cannot overwrite or delete what the new owner
  * wrote.
  */
+
+import type { ClusterNode, Logger } from '@stomping-ground/broker';
 import type { RoomSummary } from '@stomping-ground/protocol';
-import type { ClusterNode } from '../../../cluster/node';
-import type { Logger } from '../../../core/logger';
 import type { GameKeys } from './keys';
 
 export interface RoomEntry extends RoomSummary {

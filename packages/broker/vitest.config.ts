@@ -1,0 +1,25 @@
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** The Redis link's tests share one Redis: they run one file at a time, after the rest. */
+const REDIS_TESTS = ['test/redis/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 15_000,
+    hookTimeout: 15_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'broker',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...REDIS_TESTS],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'redis', include: REDIS_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
+  },
+});
