@@ -5,8 +5,13 @@
  * made again on each connection.
  */
 import { Client } from '@stomp/stompjs';
-import { BrokerDestination, type BrokerStatsPayload, STOMP_SUBPROTOCOLS } from '@stomping-ground/protocol';
-import { parseStatsPayload } from './stats-payload';
+import {
+  BrokerDestination,
+  type BrokerStatsPayload,
+  BrokerStatsPayloadSchema,
+  parseJsonBody,
+} from '@stomping-ground/contracts';
+import { STOMP_SUBPROTOCOLS } from '@stomping-ground/protocol';
 
 export type FeedState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -27,7 +32,7 @@ export function startStatsFeed(options: StatsFeedOptions): { stop(): Promise<voi
     onConnect: () => {
       options.onState('connected');
       client.subscribe(BrokerDestination.stats, (message) => {
-        const stats = parseStatsPayload(message.body);
+        const stats = parseJsonBody(BrokerStatsPayloadSchema, message.body);
         if (stats !== undefined) options.onStats(stats);
       });
     },

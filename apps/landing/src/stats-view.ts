@@ -1,7 +1,6 @@
 /** The live figures on the page: connected sessions and messages a second, in and out. */
-import type { BrokerStatsPayload } from '@stomping-ground/protocol';
+import type { BrokerStatsPayload } from '@stomping-ground/contracts';
 import type { FeedState } from './stats-feed';
-import { formatCount } from './stats-payload';
 
 const STATE_TEXT: Record<FeedState, string> = {
   connecting: 'connecting…',
@@ -37,4 +36,9 @@ export function createStatsView(root: ParentNode): StatsView {
       status.textContent = STATE_TEXT[state];
     },
   };
+}
+
+/** A whole number with thousands separators: `12,345`. */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
 }

@@ -25,16 +25,13 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Broker } from '@stomping-ground/broker';
 import {
-  encodeFrame,
   encodeInput,
-  type Frame,
-  FrameDecoder,
   GameDestination,
   type GameEvent,
-  getHeader,
   readSnapshotHeader,
   SnapshotReader,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
+import { encodeFrame, type Frame, FrameDecoder, getHeader } from '@stomping-ground/protocol';
 import { WebSocket } from 'ws';
 import { buildApp } from '../src/app';
 import { GameService } from '../src/services/game/service';

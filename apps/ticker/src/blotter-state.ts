@@ -19,7 +19,7 @@ import type {
   OrderStatus,
   OrderType,
   Side,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
 
 export type LocalStatus = 'sending' | 'sent' | 'unconfirmed' | 'held' | 'aborted';
 export type BlotterStatus = OrderStatus | LocalStatus;

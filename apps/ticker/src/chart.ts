@@ -3,7 +3,7 @@
  * `CandleHistory`, the broker's answer to SUBSCRIBE) sets the whole series, then each `Candle`
  * update either redraws the open candle or starts the next one.
  */
-import type { Candle, CandleHistory, CandleInterval } from '@stomping-ground/protocol';
+import type { Candle, CandleHistory, CandleInterval } from '@stomping-ground/contracts';
 import {
   type CandlestickData,
   CandlestickSeries,

@@ -6,8 +6,8 @@ import { webSocketUrl } from '@stomping-ground/protocol';
  */
 import '@stomping-ground/inspector/inspector.css';
 import './styles.css';
+import { type CandleInterval, MarketDestination, type Portfolio } from '@stomping-ground/contracts';
 import { createFrameInspector } from '@stomping-ground/inspector';
-import { type CandleInterval, MarketDestination, type Portfolio } from '@stomping-ground/protocol';
 import { createBlotter } from './blotter';
 import { type BlotterAction, EMPTY_BLOTTER, reduceBlotter } from './blotter-state';
 import { createCandleChart } from './chart';

@@ -9,29 +9,34 @@
 import type { IMessage } from '@stomp/stompjs';
 import {
   type BookDepth,
+  BookDepthSchema,
   type Candle,
   type CandleHistory,
+  CandleHistorySchema,
   type CandleInterval,
+  CandleSchema,
   type Instrument,
+  InstrumentListSchema,
   MarketDestination,
   type OrderEvent,
+  OrderEventSchema,
   type Portfolio,
+  PortfolioSchema,
+  parseJsonBody,
   type Quote,
+  QuoteSchema,
   type Trade,
-} from '@stomping-ground/protocol';
+  TradeSchema,
+  TradeTapeSchema,
+} from '@stomping-ground/contracts';
+import * as v from 'valibot';
 import type { MarketConnection } from './connection';
-import {
-  isBookDepth,
-  isCandle,
-  isCandleHistory,
-  isInstrumentList,
-  isOrderEvent,
-  isPortfolio,
-  isQuote,
-  isTrade,
-  isTradeTape,
-  parseJson,
-} from './payloads';
+
+/** The trades topic: the recent tape as the subscribe snapshot, then one trade per message. */
+const TradesMessageSchema = v.union([TradeTapeSchema, TradeSchema]);
+
+/** A candles topic: the history as the subscribe snapshot, then the open candle as it changes. */
+const CandlesMessageSchema = v.union([CandleHistorySchema, CandleSchema]);
 
 export interface FeedHandlers {
   instruments(instruments: readonly Instrument[]): void;
@@ -58,22 +63,21 @@ export class MarketFeed {
     const { connection, handlers } = this;
     connection.subscribe(
       MarketDestination.orderEvents,
-      json(isOrderEvent, (event) => handlers.orderEvent(event)),
+      json(OrderEventSchema, (event) => handlers.orderEvent(event)),
     );
     connection.subscribe(
       MarketDestination.portfolio,
-      json(isPortfolio, (portfolio) => handlers.portfolio(portfolio)),
+      json(PortfolioSchema, (portfolio) => handlers.portfolio(portfolio)),
     );
     connection.subscribe(
       MarketDestination.instruments,
-      json(isInstrumentList, (list) => handlers.instruments(list)),
+      json(InstrumentListSchema, (list) => handlers.instruments(list)),
     );
-    connection.subscribe(MarketDestination.trades, (message) => {
-      const value = parseJson(message.body);
+    connection.subscribe(
+      MarketDestination.trades,
       // The snapshot is the recent tape; then one trade per message.
-      if (isTradeTape(value)) handlers.trades(value.trades);
-      else if (isTrade(value)) handlers.trades([value]);
-    });
+      json(TradesMessageSchema, (value) => handlers.trades('trades' in value ? value.trades : [value])),
+    );
   }
 
   /** Quotes for exactly these symbols: new ones are subscribed, dropped ones unsubscribed. */
@@ -91,7 +95,7 @@ export class MarketFeed {
         symbol,
         this.connection.subscribe(
           MarketDestination.quotes(symbol),
-          json(isQuote, (quote) => this.handlers.quote(quote)),
+          json(QuoteSchema, (quote) => this.handlers.quote(quote)),
         ),
       );
     }
@@ -104,14 +108,16 @@ export class MarketFeed {
     const { connection, handlers } = this;
     const stopBook = connection.subscribe(
       MarketDestination.book(symbol),
-      json(isBookDepth, (depth) => handlers.book(depth)),
+      json(BookDepthSchema, (depth) => handlers.book(depth)),
     );
-    const stopCandles = connection.subscribe(MarketDestination.candles(symbol, interval), (message) => {
-      const value = parseJson(message.body);
+    const stopCandles = connection.subscribe(
+      MarketDestination.candles(symbol, interval),
       // The snapshot is the history; then the open candle as it changes, and each new one.
-      if (isCandleHistory(value)) handlers.candleHistory(value);
-      else if (isCandle(value)) handlers.candle(value);
-    });
+      json(CandlesMessageSchema, (value) => {
+        if ('candles' in value) handlers.candleHistory(value);
+        else handlers.candle(value);
+      }),
+    );
     this.watched = {
       symbol,
       interval,
@@ -123,13 +129,16 @@ export class MarketFeed {
   }
 }
 
-/** A message handler that parses JSON and passes on only bodies of the expected shape. */
-function json<T>(
-  guard: (value: unknown) => value is T,
-  handle: (value: T) => void,
+/**
+ * A message handler that parses JSON and passes on only bodies of the contract's shape: the page
+ * shows nothing rather than NaN for a body it did not expect.
+ */
+function json<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  handle: (value: v.InferOutput<TSchema>) => void,
 ): (message: IMessage) => void {
   return (message) => {
-    const value = parseJson(message.body);
-    if (guard(value)) handle(value);
+    const value = parseJsonBody(schema, message.body);
+    if (value !== undefined) handle(value);
   };
 }

@@ -2,7 +2,7 @@
  * Pure state for the market panels: what a quote update, a candle or a trade does to what is on
  * screen. No DOM here, so each rule is a unit test.
  */
-import type { Candle, CandleHistory, Cents, Quote, Trade } from '@stomping-ground/protocol';
+import type { Candle, CandleHistory, Cents, Quote, Trade } from '@stomping-ground/contracts';
 
 /** Which way the last trade price moved. */
 export type Tick = 'up' | 'down' | 'flat';

@@ -2,7 +2,7 @@
  * Prices and cash travel as integer cents (see the market contract), so arithmetic stays exact;
  * only here, at the edge of the screen, do they become text.
  */
-import type { Cents } from '@stomping-ground/protocol';
+import type { Cents } from '@stomping-ground/contracts';
 
 const MINUS = '−'; // U+2212, the same width as a plus sign in most fonts
 

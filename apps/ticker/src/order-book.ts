@@ -3,7 +3,7 @@
  * (best, lowest, first), with a bar under each size in proportion to the deepest level shown.
  * Choosing a price puts it in the order ticket.
  */
-import type { BookDepth, BookLevel, Cents } from '@stomping-ground/protocol';
+import type { BookDepth, BookLevel, Cents } from '@stomping-ground/contracts';
 import { frameScheduler, h, lessonLink, setText } from './dom';
 import { formatPrice, formatQuantity } from './money';
 

@@ -4,7 +4,7 @@
  * "Start basket" sends BEGIN, each order is a SEND the broker holds, "Commit" sends COMMIT and
  * "Abort" sends ABORT. Watch the inspector while doing it.
  */
-import type { Cents, Instrument, OrderRequest, OrderType, Side } from '@stomping-ground/protocol';
+import type { Cents, Instrument, OrderRequest, OrderType, Side } from '@stomping-ground/contracts';
 import { h, lessonLink, setText } from './dom';
 import { formatPrice, formatQuantity, parsePrice, priceInputValue } from './money';
 import type { OrderDesk } from './orders';

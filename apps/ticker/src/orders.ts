@@ -8,7 +8,7 @@
  *   which the broker holds (its RECEIPT means "held", not "done"); COMMIT hands them all to the
  *   market service at once, to execute all or nothing; ABORT discards them.
  */
-import { MarketDestination, type OrderRequest } from '@stomping-ground/protocol';
+import { MarketDestination, type OrderRequest } from '@stomping-ground/contracts';
 import type { BlotterAction } from './blotter-state';
 import { type MarketConnection, NotConnectedError } from './connection';
 

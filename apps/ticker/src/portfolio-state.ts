@@ -2,7 +2,7 @@
  * The portfolio as shown: the server's `Portfolio` (sent after every change of this trader's
  * positions), marked to the latest quotes in between, so P&L moves with the market.
  */
-import type { Cents, Portfolio, Position } from '@stomping-ground/protocol';
+import type { Cents, Portfolio, Position } from '@stomping-ground/contracts';
 
 export interface PositionView extends Position {
   /** The latest trade price, if a quote has come. */

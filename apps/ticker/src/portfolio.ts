@@ -3,7 +3,7 @@
  * on `/user/queue/portfolio` after each change; between those, positions are marked to the latest
  * quotes here, so the P&L moves with the market. Gains and losses carry a sign, not just a colour.
  */
-import type { Cents } from '@stomping-ground/protocol';
+import type { Cents } from '@stomping-ground/contracts';
 import { frameScheduler, h, setText } from './dom';
 import { formatPrice, formatQuantity, formatSignedPrice } from './money';
 import type { PortfolioView } from './portfolio-state';

@@ -4,7 +4,7 @@
  * arrow, so the direction does not rest on colour alone. Quotes are applied as they come but
  * drawn at most once per animation frame.
  */
-import type { Instrument, Quote } from '@stomping-ground/protocol';
+import type { Instrument, Quote } from '@stomping-ground/contracts';
 import { flash, frameScheduler, h, setText } from './dom';
 import { applyQuote, type QuoteView, quoteChanges, type Tick } from './market-state';
 import { formatPercentChange, formatPrice, formatSignedPrice, formatVolume } from './money';

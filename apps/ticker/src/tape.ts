@@ -2,7 +2,7 @@
  * The tape: every trade in the market as it happens, newest on top. Its topic is an event stream
  * the broker never conflates, unlike quotes, where only the latest matters.
  */
-import type { Trade } from '@stomping-ground/protocol';
+import type { Trade } from '@stomping-ground/contracts';
 import { frameScheduler, h, lessonLink, reconcileRows } from './dom';
 import { formatTime } from './format-time';
 import { addTrades } from './market-state';

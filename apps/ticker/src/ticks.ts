@@ -2,7 +2,7 @@
  * The tick grid: every order price is a multiple of the instrument's `tickSize` (in cents). The
  * server refuses an off-tick price (`price-off-tick`), so the ticket snaps to the grid first.
  */
-import type { Cents } from '@stomping-ground/protocol';
+import type { Cents } from '@stomping-ground/contracts';
 
 export type Rounding = 'nearest' | 'down' | 'up';
 

@@ -1,4 +1,4 @@
-import type { OrderEvent, OrderRequest, OrderState } from '@stomping-ground/protocol';
+import type { OrderEvent, OrderRequest, OrderState } from '@stomping-ground/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   type BlotterAction,

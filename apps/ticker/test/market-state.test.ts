@@ -1,4 +1,4 @@
-import type { Candle, Quote, Trade } from '@stomping-ground/protocol';
+import type { Candle, Quote, Trade } from '@stomping-ground/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   addTrades,

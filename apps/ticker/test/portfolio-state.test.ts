@@ -1,4 +1,4 @@
-import type { Portfolio } from '@stomping-ground/protocol';
+import type { Portfolio } from '@stomping-ground/contracts';
 import { describe, expect, it } from 'vitest';
 import { markToMarket } from '../src/portfolio-state';
 

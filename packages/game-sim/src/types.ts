@@ -1,7 +1,13 @@
 /**
  * The simulation's data. Everything is plain, readonly data: a `GameState` can be compared, copied,
  * stored and sent as JSON, and a step never changes the state it was given.
+ *
+ * A player's state, an orb's place and an input are also what travels on the wire, so their shapes
+ * come from `@stomping-ground/contracts`: a snapshot's `you` block is exactly a `PlayerState`, and
+ * the step takes the very `PlayerInput` a client sends. Only types are imported, so the simulation
+ * carries no schema code into a bundle.
  */
+import type { PlayerInput, SnapshotOrb, SnapshotSelf } from '@stomping-ground/contracts';
 
 export type PlayerId = number;
 
@@ -12,31 +18,17 @@ export interface ArenaConfig {
   readonly orbCount: number;
 }
 
-export interface PlayerState {
-  readonly id: PlayerId;
-  readonly x: number;
-  readonly y: number;
-  /** Velocity, units per second. */
-  readonly vx: number;
-  readonly vy: number;
-  readonly score: number;
-  /** Ticks left of the current dash (0: not dashing). */
-  readonly dashTicks: number;
-  /** Ticks until the next dash is allowed. */
-  readonly dashCooldown: number;
-  /** Ticks left without control after being bumped. */
-  readonly stunTicks: number;
-}
+/**
+ * A player, exactly: position in world units, velocity in units per second, and the dash and stun
+ * timers in ticks (see `SnapshotSelf` for each field).
+ */
+export type PlayerState = SnapshotSelf;
 
 /** A player the step is working on: a private copy, changed in place to save allocations. */
 export type MovingPlayer = { -readonly [K in keyof PlayerState]: PlayerState[K] };
 
-export interface Orb {
-  readonly id: number;
-  readonly x: number;
-  readonly y: number;
-  /** Points for collecting it. */
-  readonly value: number;
+/** An orb as a snapshot shows it (id, place, points), plus what only the simulation needs. */
+export interface Orb extends SnapshotOrb {
   readonly active: boolean;
   /** For a collected orb: the tick at which it reappears. */
   readonly respawnAt: number;
@@ -56,15 +48,7 @@ export interface GameState {
 
 /**
  * What a player wants in one tick: intentions only. A client never says where it is or how fast
- * it goes; the step decides that, the same way for everyone.
+ * it goes; the step decides that, the same way for everyone. (Its `ack` is for the snapshot
+ * encoder; the step ignores it.)
  */
-export interface PlayerInput {
-  /** The client's sequence number, increasing by one per input. */
-  readonly seq: number;
-  readonly up: boolean;
-  readonly down: boolean;
-  readonly left: boolean;
-  readonly right: boolean;
-  /** Dash (when the cooldown allows). */
-  readonly action?: boolean | undefined;
-}
+export type { PlayerInput };

@@ -1,69 +1,3 @@
-export { BrokerDestination, type BrokerStatsPayload } from './contracts/broker';
-export {
-  GameDestination,
-  type GameEvent,
-  type GameWorld,
-  type JoinRequest,
-  type ResumeRequest,
-  type RoomSummary,
-} from './contracts/game';
-export {
-  type DecodedSnapshot,
-  decodeInput,
-  decodeSnapshot,
-  encodeInput,
-  encodeSnapshot,
-  encodeWorld,
-  GameMessageTag,
-  type GameSnapshot,
-  type GameSnapshotPlayer,
-  PlayerFlag,
-  type PlayerInput,
-  parseInput,
-  readSnapshotHeader,
-  SELF_PRECISION,
-  SNAPSHOT_HISTORY,
-  type SnapshotHeader,
-  type SnapshotOrb,
-  type SnapshotPlayer,
-  SnapshotReader,
-  type SnapshotSelf,
-  type SnapshotWorld,
-} from './contracts/game-state';
-export {
-  connectHeadersFor,
-  forgetGuestIdentity,
-  GUEST_IDENTITY_STORAGE_KEY,
-  GUEST_PASSCODE_HEADER,
-  type GuestIdentity,
-  guestIdentityFrom,
-  type IdentityStorage,
-  loadGuestIdentity,
-  saveGuestIdentity,
-} from './contracts/identity';
-export {
-  type BookDepth,
-  type BookLevel,
-  type CancelRequest,
-  type Candle,
-  type CandleHistory,
-  type CandleInterval,
-  type Cents,
-  type Instrument,
-  MarketDestination,
-  type OrderEvent,
-  type OrderRequest,
-  type OrderState,
-  type OrderStatus,
-  type OrderType,
-  type Portfolio,
-  type Position,
-  type Quote,
-  RejectReason,
-  type Side,
-  type Trade,
-  type TradeTape,
-} from './contracts/market';
 export {
   DEFAULT_DECODER_LIMITS,
   type DecodedItem,
@@ -107,6 +41,17 @@ export {
   negotiateHeartBeat,
   parseHeartBeat,
 } from './heartbeat';
+export {
+  connectHeadersFor,
+  forgetGuestIdentity,
+  GUEST_IDENTITY_STORAGE_KEY,
+  GUEST_PASSCODE_HEADER,
+  type GuestIdentity,
+  guestIdentityFrom,
+  type IdentityStorage,
+  loadGuestIdentity,
+  saveGuestIdentity,
+} from './identity';
 export { isValidUtf8, utf8Length } from './utf8';
 export {
   chooseSubprotocol,

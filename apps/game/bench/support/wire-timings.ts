@@ -10,14 +10,8 @@
  * - input→ack: an input (binary, its `seq`) to the first snapshot that names it as `lastInput`.
  */
 import type { CDPSession } from '@playwright/test';
-import {
-  decodeInput,
-  type Frame,
-  FrameDecoder,
-  GameMessageTag,
-  getHeader,
-  readSnapshotHeader,
-} from '@stomping-ground/protocol';
+import { decodeInput, GameMessageTag, readSnapshotHeader } from '@stomping-ground/contracts';
+import { type Frame, FrameDecoder, getHeader } from '@stomping-ground/protocol';
 
 export class WireTimings {
   /** Round trips (ms) measured since the last `reset`. */

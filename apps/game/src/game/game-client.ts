@@ -11,18 +11,20 @@
  * connection the first thing the new session does is `resume` with it.
  */
 import type { Client, IMessage, StompSubscription } from '@stomp/stompjs';
-import { applyInput, type PlayerState, TICK_RATE } from '@stomping-ground/game-sim';
 import {
   encodeInput,
   GameDestination,
-  type GameEvent,
+  GameEventSchema,
   GameMessageTag,
+  GameSnapshotSchema,
   type GameWorld,
   type JoinRequest,
   type PlayerInput,
+  parseJsonBody,
   type ResumeRequest,
   SnapshotReader,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
+import { applyInput, type PlayerState, TICK_RATE } from '@stomping-ground/game-sim';
 import { type StoredSeat, saveSeat } from '../net/identity';
 import { RateMeter } from '../net/rate-meter';
 import { InputSequencer } from '../netcode/input-sequencer';
@@ -42,7 +44,6 @@ import {
   isDashing,
   isStunned,
   otherFormatBytes,
-  parseJsonSnapshot,
   type WorldSnapshot,
 } from './snapshots';
 
@@ -217,12 +218,8 @@ export class GameClient {
     // names the session whose request it answers.
     const session = message.headers.session;
     if (session !== undefined && this.sessionId !== undefined && session !== this.sessionId) return;
-    let event: GameEvent;
-    try {
-      event = JSON.parse(message.body) as GameEvent;
-    } catch {
-      return;
-    }
+    const event = parseJsonBody(GameEventSchema, message.body);
+    if (event === undefined) return;
     // And a page only takes the answer to a request it is waiting for.
     switch (event.type) {
       case 'joined':
@@ -358,7 +355,7 @@ export class GameClient {
         if (decoded === undefined) return; // its baseline is unknown: the next keyframe will do
         snapshot = fromBinary(decoded, bytes.length);
       } else {
-        const json = parseJsonSnapshot(message.body);
+        const json = parseJsonBody(GameSnapshotSchema, message.body);
         if (json === undefined) return;
         snapshot = fromJson(json, this.playerId, bytes.length);
       }

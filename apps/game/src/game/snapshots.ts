@@ -17,7 +17,7 @@ import {
   type SnapshotPlayer,
   type SnapshotSelf,
   type SnapshotWorld,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
 import { SnapshotFormat } from '../netcode/settings';
 
 export interface WorldSnapshot extends SnapshotWorld {
@@ -75,18 +75,6 @@ export function fromJson(snapshot: GameSnapshot, playerId: number | undefined, b
     format: SnapshotFormat.JSON,
     bytes,
   };
-}
-
-/** Parses a JSON snapshot body, checking the shape enough to draw it safely. */
-export function parseJsonSnapshot(text: string): GameSnapshot | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<GameSnapshot>;
-    if (typeof value.tick !== 'number' || typeof value.seq !== 'number') return undefined;
-    if (!Array.isArray(value.players) || !Array.isArray(value.orbs)) return undefined;
-    return value as GameSnapshot;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Broker } from '@stomping-ground/broker';
 import { connectClient, header, settle, text } from '@stomping-ground/broker/testing';
-import type { BrokerStatsPayload } from '@stomping-ground/protocol';
+import type { BrokerStatsPayload } from '@stomping-ground/contracts';
 import { describe, expect, it } from 'vitest';
 import { BrokerStatsService, perSecond } from '../../src/services/broker-stats/service';
 

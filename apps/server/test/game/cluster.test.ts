@@ -6,7 +6,7 @@
  */
 
 import { BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
-import { GameDestination, type GameEvent, PlayerFlag, type RoomSummary } from '@stomping-ground/protocol';
+import { GameDestination, type GameEvent, PlayerFlag, type RoomSummary } from '@stomping-ground/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nodeRoles, startCluster, type TestCluster } from '../support/cluster';
 import { messagesOf } from '../support/cluster-clients';

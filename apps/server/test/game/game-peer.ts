@@ -5,15 +5,14 @@
 import {
   type DecodedSnapshot,
   encodeInput,
-  type Frame,
   GameDestination,
   type GameEvent,
   type GameSnapshot,
-  getHeader,
   type JoinRequest,
   type PlayerInput,
   SnapshotReader,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
+import { type Frame, getHeader } from '@stomping-ground/protocol';
 import { expect } from 'vitest';
 import type { RunningServer } from '../support/app';
 import { StompProbe } from '../support/probe';

@@ -2,8 +2,9 @@
  * Inputs over real sockets: they steer the player, at most one per tick counts, and anything a
  * client should not send is counted and dropped without disturbing the session.
  */
+
+import { type DecodedSnapshot, encodeInput, GameDestination } from '@stomping-ground/contracts';
 import { Physics } from '@stomping-ground/game-sim';
-import { type DecodedSnapshot, encodeInput, GameDestination } from '@stomping-ground/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GameStats } from '../../src/services/game/service';
 import { type RunningServer, startServer } from '../support/app';

@@ -2,7 +2,7 @@
  * Dropped connections and `resume`: the seat is held, marked away, for the grace period, and the
  * seat's token takes it back from a new connection, score and all; after the grace period it is gone.
  */
-import { GameDestination, PlayerFlag } from '@stomping-ground/protocol';
+import { GameDestination, PlayerFlag } from '@stomping-ground/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/app';
 import { until } from '../support/raw';

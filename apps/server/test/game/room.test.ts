@@ -1,5 +1,5 @@
 /** A room on its own, ticked by hand, with a recording stand-in for the broker. */
-import { GameDestination, readSnapshotHeader } from '@stomping-ground/protocol';
+import { GameDestination, readSnapshotHeader } from '@stomping-ground/contracts';
 import { describe, expect, it } from 'vitest';
 import { resolveGameOptions } from '../../src/services/game/options';
 import { Room, type RoomOutput } from '../../src/services/game/room';

@@ -2,7 +2,7 @@
  * Rooms over real sockets: joining, the seats people and bots take, spectators, leaving, and the
  * room list.
  */
-import { GameDestination, type RoomSummary } from '@stomping-ground/protocol';
+import { GameDestination, type RoomSummary } from '@stomping-ground/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/app';
 import { header } from '../support/raw';

@@ -1,7 +1,7 @@
 /** The game's configuration and its plugin: defaults, refusals, and switching it off. */
 
 import { BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
-import { GameDestination } from '@stomping-ground/protocol';
+import { GameDestination } from '@stomping-ground/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app';
 import { ConfigError, loadConfig } from '../../src/config';

@@ -1,14 +1,12 @@
 /** Snapshots over real sockets: their rate, their framing, deltas against acks, and the topics. */
 import {
-  decodeAll,
   decodeSnapshot,
-  type Frame,
   GameDestination,
   GameMessageTag,
   type GameSnapshot,
-  getHeader,
   readSnapshotHeader,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
+import { decodeAll, type Frame, getHeader } from '@stomping-ground/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/app';
 import { GamePeer } from './game-peer';

@@ -3,7 +3,7 @@
  * snapshot bytes) and the market's (orders, fills, rejects), and cluster figures only in cluster
  * mode (a node on its own has none, rather than a `stomp_cluster_up 0` that reads as an outage).
  */
-import { MarketDestination } from '@stomping-ground/protocol';
+import { MarketDestination } from '@stomping-ground/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GamePeer } from '../game/game-peer';
 import { type RunningServer, startServer } from '../support/app';

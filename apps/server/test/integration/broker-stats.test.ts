@@ -1,5 +1,5 @@
 /** `/topic/broker/stats` on the real server: a snapshot at once, then one update a second. */
-import type { BrokerStatsPayload } from '@stomping-ground/protocol';
+import type { BrokerStatsPayload } from '@stomping-ground/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/app';
 import { expectSessionError, header, nextMessage, ProbePool, subscribe, text } from '../support/raw';

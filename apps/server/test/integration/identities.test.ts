@@ -6,16 +6,14 @@
  */
 import { Client, type IFrame, type IMessage } from '@stomp/stompjs';
 import {
-  type Frame,
   GameDestination,
   type GameEvent,
   type GameSnapshot,
-  GUEST_PASSCODE_HEADER,
-  guestIdentityFrom,
   MarketDestination,
   type OrderEvent,
   type RoomSummary,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
+import { type Frame, GUEST_PASSCODE_HEADER, guestIdentityFrom } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RunningServer, startServer } from '../support/app';

@@ -10,7 +10,7 @@ import {
   type GameSnapshot,
   type SnapshotSelf,
   type SnapshotWorld,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
 import { describe, expect, it } from 'vitest';
 
 /** The receiving player, ada, at the simulation's full 1/16-unit precision. */

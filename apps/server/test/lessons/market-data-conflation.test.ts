@@ -6,7 +6,7 @@
  */
 
 import { DEFAULT_DESTINATION_RULES, DEFAULT_LIMITS, findRule } from '@stomping-ground/broker';
-import { MarketDestination } from '@stomping-ground/protocol';
+import { MarketDestination } from '@stomping-ground/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/app';
 import { ProbePool, subscribe, until } from '../support/raw';

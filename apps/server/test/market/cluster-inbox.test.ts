@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Broker, BrokerError, BrokerErrorCode, ClusterNode } from '@stomping-ground/broker';
 import { connectClient, settle, text } from '@stomping-ground/broker/testing';
-import { MarketDestination, type OrderEvent } from '@stomping-ground/protocol';
+import { MarketDestination, type OrderEvent } from '@stomping-ground/contracts';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { leaseKeys } from '../../src/cluster/lease';

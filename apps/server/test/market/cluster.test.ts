@@ -11,12 +11,12 @@
 
 import { BrokerErrorCode } from '@stomping-ground/broker';
 import {
-  type Frame,
   MarketDestination,
   type OrderEvent,
   type OrderState,
   type Portfolio,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
+import type { Frame } from '@stomping-ground/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKET_LEASE } from '../../src/services/market/cluster';
 import { nodeRoles, startCluster, type TestCluster } from '../support/cluster';

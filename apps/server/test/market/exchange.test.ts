@@ -1,4 +1,4 @@
-import type { OrderEvent } from '@stomping-ground/protocol';
+import type { OrderEvent } from '@stomping-ground/contracts';
 import { describe, expect, it } from 'vitest';
 import { Exchange, type NewOrder, type Owner } from '../../src/services/market/exchange';
 import { INSTRUMENTS } from '../../src/services/market/instruments';

@@ -1,5 +1,5 @@
 import { Broker, BrokerErrorCode, CloseCode } from '@stomping-ground/broker';
-import { MarketDestination } from '@stomping-ground/protocol';
+import { MarketDestination } from '@stomping-ground/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MarketService } from '../../src/services/market/service';
 import { type RunningServer, startServer } from '../support/app';

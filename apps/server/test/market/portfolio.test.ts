@@ -1,4 +1,4 @@
-import type { Side } from '@stomping-ground/protocol';
+import type { Side } from '@stomping-ground/contracts';
 import { describe, expect, it } from 'vitest';
 import { PortfolioAccount, Portfolios } from '../../src/services/market/portfolio';
 import { SeededRandom } from '../../src/services/market/random';

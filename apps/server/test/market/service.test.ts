@@ -9,7 +9,6 @@ import {
   type BookDepth,
   type Candle,
   type CandleHistory,
-  type Frame,
   type Instrument,
   MarketDestination,
   type OrderEvent,
@@ -18,7 +17,8 @@ import {
   type Quote,
   type Trade,
   type TradeTape,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
+import type { Frame } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../support/app';
 import type { StompProbe } from '../support/probe';

@@ -1,4 +1,4 @@
-import type { Trade } from '@stomping-ground/protocol';
+import type { Trade } from '@stomping-ground/contracts';
 import { describe, expect, it } from 'vitest';
 import { Exchange, type ExecutionReport } from '../../src/services/market/exchange';
 import { INSTRUMENTS, isOnTick } from '../../src/services/market/instruments';

@@ -8,7 +8,7 @@
 
 import { Broker } from '@stomping-ground/broker';
 import { connectClient, settle, text } from '@stomping-ground/broker/testing';
-import { MarketDestination, type OrderState } from '@stomping-ground/protocol';
+import { MarketDestination, type OrderState } from '@stomping-ground/contracts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CANDLE_INTERVALS } from '../../src/services/market/candles';
 import { Exchange, type NewOrder } from '../../src/services/market/exchange';

@@ -6,7 +6,7 @@
  */
 
 import type { ClusterNode } from '@stomping-ground/broker';
-import type { BrokerStatsPayload } from '@stomping-ground/protocol';
+import type { BrokerStatsPayload } from '@stomping-ground/contracts';
 
 export class ClusterTotals {
   private readonly node: ClusterNode;

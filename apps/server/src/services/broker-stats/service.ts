@@ -10,7 +10,7 @@
  */
 
 import type { Broker, BrokerStats } from '@stomping-ground/broker';
-import { BrokerDestination, type BrokerStatsPayload } from '@stomping-ground/protocol';
+import { BrokerDestination, type BrokerStatsPayload } from '@stomping-ground/contracts';
 import type { ClusterTotals } from './cluster-totals';
 
 export interface BrokerStatsOptions {

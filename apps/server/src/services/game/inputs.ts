@@ -18,7 +18,7 @@
  * numbers must increase, so a replayed or reordered input is refused too. What an input may ask
  * for is only ever keys: speed, collisions and walls are the simulation's.
  */
-import type { PlayerInput } from '@stomping-ground/protocol';
+import type { PlayerInput } from '@stomping-ground/contracts';
 
 export const InputRejection = {
   /** Not an input at all: bad JSON, wrong fields, wrong length. */

@@ -1,8 +1,15 @@
 /**
- * The JSON control messages a client sends (`JoinRequest`, `ResumeRequest`), checked field by
- * field. A request that does not fit is answered with `rejected`, never with an exception.
+ * The JSON control messages a client sends (`JoinRequest`, `ResumeRequest`), checked against the
+ * contract's schemas. A request that does not fit is answered with `rejected`, never with an
+ * exception.
  */
-import type { JoinRequest, ResumeRequest } from '@stomping-ground/protocol';
+import {
+  type JoinRequest,
+  JoinRequestSchema,
+  type ResumeRequest,
+  ResumeRequestSchema,
+} from '@stomping-ground/contracts';
+import * as v from 'valibot';
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 const MAX_REQUEST_BYTES = 1024;
@@ -23,7 +30,8 @@ export function inputRoomId(destination: string): string | undefined {
   return INPUT_DESTINATION.exec(destination)?.[1];
 }
 
-function parseObject(body: Uint8Array): Record<string, unknown> | undefined {
+/** The body as a JSON object (an empty one is `{}`), or undefined: too long, not JSON, or not an object. */
+function parseObject(body: Uint8Array): object | undefined {
   if (body.length > MAX_REQUEST_BYTES) return undefined;
   let value: unknown;
   try {
@@ -32,32 +40,19 @@ function parseObject(body: Uint8Array): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  // The schemas take an array for an object with no fields: a request is never one.
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
 }
 
 /** A join request (an empty body is `{}`: play, anywhere, under the login), or undefined. */
 export function parseJoinRequest(body: Uint8Array): JoinRequest | undefined {
-  const value = parseObject(body);
-  if (value === undefined) return undefined;
-  const { name, roomId, spectate } = value;
-  if (name !== undefined && typeof name !== 'string') return undefined;
-  if (roomId !== undefined && typeof roomId !== 'string') return undefined;
-  if (spectate !== undefined && typeof spectate !== 'boolean') return undefined;
-  return {
-    ...(name === undefined ? {} : { name }),
-    ...(roomId === undefined ? {} : { roomId }),
-    ...(spectate === undefined ? {} : { spectate }),
-  };
+  const result = v.safeParse(JoinRequestSchema, parseObject(body));
+  return result.success ? result.output : undefined;
 }
 
 export function parseResumeRequest(body: Uint8Array): ResumeRequest | undefined {
-  const value = parseObject(body);
-  if (value === undefined) return undefined;
-  const { roomId, resumeToken } = value;
-  if (typeof roomId !== 'string' || typeof resumeToken !== 'string') return undefined;
-  return { roomId, resumeToken };
+  const result = v.safeParse(ResumeRequestSchema, parseObject(body));
+  return result.success ? result.output : undefined;
 }
 
 /**

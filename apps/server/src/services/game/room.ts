@@ -8,6 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  GameDestination,
+  type GameWorld,
+  type RoomSummary,
+  SNAPSHOT_HISTORY,
+  type PlayerInput as WireInput,
+} from '@stomping-ground/contracts';
+import {
   addPlayer,
   botInput,
   createBotMemory,
@@ -18,13 +25,6 @@ import {
   removePlayer,
   step,
 } from '@stomping-ground/game-sim';
-import {
-  GameDestination,
-  type GameWorld,
-  type RoomSummary,
-  SNAPSHOT_HISTORY,
-  type PlayerInput as WireInput,
-} from '@stomping-ground/protocol';
 import { InputQueue, type InputRejection } from './inputs';
 import type { ResolvedGameOptions } from './options';
 import { SAVED_ROOM_VERSION, type SavedBot, type SavedHuman, type SavedRoom } from './saved-room';

@@ -28,7 +28,7 @@ import {
   type JoinRequest,
   type ResumeRequest,
   type RoomSummary,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
 import { GameCluster } from './cluster/game-cluster';
 import type { Member, RoomHost } from './cluster/room-host';
 import { InputRejection } from './inputs';

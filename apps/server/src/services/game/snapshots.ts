@@ -12,7 +12,7 @@
  *   previous snapshot (spectators cannot ack);
  * - the room's JSON topic: everything, verbosely.
  */
-import type { GameState, PlayerState } from '@stomping-ground/game-sim';
+
 import {
   encodeSnapshot,
   encodeWorld,
@@ -22,7 +22,8 @@ import {
   type SnapshotPlayer,
   type SnapshotSelf,
   type SnapshotWorld,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
+import type { GameState, PlayerState } from '@stomping-ground/game-sim';
 import type { PlayerSeat } from './seats';
 
 /** A player's shared view: whole units, which is all that drawing someone else needs. */

@@ -2,7 +2,7 @@
  * Candles (open, high, low, close and volume per interval) built from trades, with a bounded
  * history: what a chart shows, and what a new subscriber to a candle topic gets as its snapshot.
  */
-import type { Candle, CandleHistory, CandleInterval, Cents } from '@stomping-ground/protocol';
+import type { Candle, CandleHistory, CandleInterval, Cents } from '@stomping-ground/contracts';
 
 export const CANDLE_INTERVALS: readonly CandleInterval[] = ['1s', '1m'];
 

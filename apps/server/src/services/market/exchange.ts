@@ -11,7 +11,7 @@ import type {
   OrderState,
   OrderStatus,
   Trade,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
 import type { InstrumentSpec } from './instruments';
 import { type BookRejectReason, type Depth, OrderBook, type RestingOrder } from './order-book';
 

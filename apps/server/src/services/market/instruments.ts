@@ -3,7 +3,7 @@
  * the tick size a real venue would give it (one cent for most shares, more for high-priced or
  * futures-like contracts), and what the simulation needs to make its price move believably.
  */
-import type { Cents, Instrument } from '@stomping-ground/protocol';
+import type { Cents, Instrument } from '@stomping-ground/contracts';
 
 export interface InstrumentSpec extends Instrument {
   /** The previous close: where the simulated price starts, and what `Quote.change` is measured from. */

@@ -2,7 +2,7 @@
  * Market data derived from trades: each symbol's last price, change since the open and volume,
  * its candles, and the recent tape. Fed one trade at a time; read when publishing and for snapshots.
  */
-import type { CandleInterval, Cents, Quote, Trade, TradeTape } from '@stomping-ground/protocol';
+import type { CandleInterval, Cents, Quote, Trade, TradeTape } from '@stomping-ground/contracts';
 import { CANDLE_INTERVALS, type CandleRow, CandleSeries } from './candles';
 import type { InstrumentSpec } from './instruments';
 

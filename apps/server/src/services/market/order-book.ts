@@ -15,7 +15,7 @@
  *   goes on with the next one, so the newer instruction wins.
  * - Prices are integer cents on the instrument's tick grid; quantities are positive whole numbers.
  */
-import type { BookLevel, Cents, OrderType, RejectReason, Side } from '@stomping-ground/protocol';
+import type { BookLevel, Cents, OrderType, RejectReason, Side } from '@stomping-ground/contracts';
 import { isOnTick } from './instruments';
 
 /** An order as the book sees it: who, which way, how much, and for a limit order at what price. */

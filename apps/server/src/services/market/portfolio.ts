@@ -7,7 +7,7 @@
  * Unrealized P&L is what closing the rest at the mark (the last trade price) would realize. So at
  * every moment: cash + Σ quantity × mark = starting cash + realized + unrealized.
  */
-import type { Cents, Portfolio, Position, Side } from '@stomping-ground/protocol';
+import type { Cents, Portfolio, Position, Side } from '@stomping-ground/contracts';
 
 interface Holding {
   /** Signed: negative when short. */

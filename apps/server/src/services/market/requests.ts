@@ -1,11 +1,18 @@
 /**
- * Reading what clients SEND to `/app/market/…`: JSON bodies checked field by field, so that a bad
- * order becomes a `rejected` event with a reason, never an exception. Whether the values make sense
- * (a known symbol, a price on the tick grid) is the exchange's business; this only checks shapes.
+ * Reading what clients SEND to `/app/market/…`: the body is read as JSON and checked against the
+ * contract's schema (`OrderRequestSchema`, `CancelRequestSchema`), so that a bad order becomes a
+ * `rejected` event with a reason, never an exception. Whether the values make sense (a known symbol,
+ * a price on the tick grid) is the exchange's business; the schemas only check shapes.
  */
-import type { CancelRequest, OrderRequest, RejectReason } from '@stomping-ground/protocol';
-
-export const MAX_CLIENT_ORDER_ID_LENGTH = 64;
+import {
+  type CancelRequest,
+  CancelRequestSchema,
+  ClientOrderIdSchema,
+  type OrderRequest,
+  OrderRequestSchema,
+  type RejectReason,
+} from '@stomping-ground/contracts';
+import * as v from 'valibot';
 
 /**
  * One request to the market, as the service applies it: who sent what where. A basket is the
@@ -33,52 +40,41 @@ export type Parsed<T> =
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The reason a field's refusal carries: a quantity or a price that is not a number has a reason of
+ * its own (the ticker shows it beside that field), anything else is `malformed`.
+ */
+const REASON_BY_FIELD: Readonly<Record<string, RejectReason>> = {
+  quantity: 'bad-quantity',
+  price: 'bad-price',
+};
+
 export function parseOrderRequest(body: Uint8Array): Parsed<OrderRequest> {
   const object = parseObject(body);
   if (!object.ok) return object;
-  const fields = object.value;
-  const clientOrderId = usableId(fields.clientOrderId) ?? '';
-  const refuse = (reason: RejectReason, message: string): Parsed<OrderRequest> => ({
-    ok: false,
-    clientOrderId,
-    reason,
-    message,
-  });
-  if (clientOrderId === '') {
-    return refuse(
-      'malformed',
-      `clientOrderId must be a string of 1 to ${MAX_CLIENT_ORDER_ID_LENGTH} characters`,
-    );
-  }
-  const { symbol, side, type, quantity, price } = fields;
-  if (typeof symbol !== 'string') return refuse('malformed', 'symbol must be a string');
-  if (side !== 'buy' && side !== 'sell') return refuse('malformed', 'side must be "buy" or "sell"');
-  if (type !== 'limit' && type !== 'market') return refuse('malformed', 'type must be "limit" or "market"');
-  if (typeof quantity !== 'number') return refuse('bad-quantity', 'quantity must be a number');
-  if (price !== undefined && typeof price !== 'number') {
-    return refuse('bad-price', 'price must be a number of cents');
-  }
+  const result = v.safeParse(OrderRequestSchema, object.value);
+  if (result.success) return { ok: true, value: result.output };
+  // The schema checks fields in the contract's order; the first that does not fit is the answer.
+  const [issue] = result.issues;
+  const field = issue.path?.[0]?.key;
+  const clientOrderId = object.value.clientOrderId;
   return {
-    ok: true,
-    value: { clientOrderId, symbol, side, type, quantity, ...(price === undefined ? {} : { price }) },
+    ok: false,
+    clientOrderId: v.is(ClientOrderIdSchema, clientOrderId) ? clientOrderId : '',
+    reason: (typeof field === 'string' ? REASON_BY_FIELD[field] : undefined) ?? 'malformed',
+    message: issue.message,
   };
 }
 
 export function parseCancelRequest(body: Uint8Array): Parsed<CancelRequest> {
   const object = parseObject(body);
   if (!object.ok) return object;
-  const orderId = object.value.orderId;
-  if (typeof orderId !== 'string' || orderId === '') {
-    return {
-      ok: false,
-      clientOrderId: '',
-      reason: 'malformed',
-      message: 'orderId must be a non-empty string',
-    };
-  }
-  return { ok: true, value: { orderId } };
+  const result = v.safeParse(CancelRequestSchema, object.value);
+  if (result.success) return { ok: true, value: result.output };
+  return { ok: false, clientOrderId: '', reason: 'malformed', message: result.issues[0].message };
 }
 
+/** The body as a JSON object: UTF-8 text, JSON, and an object rather than an array or a scalar. */
 function parseObject(body: Uint8Array): Parsed<Record<string, unknown>> {
   let value: unknown;
   try {
@@ -90,10 +86,4 @@ function parseObject(body: Uint8Array): Parsed<Record<string, unknown>> {
     return { ok: false, clientOrderId: '', reason: 'malformed', message: 'the body must be a JSON object' };
   }
   return { ok: true, value: value as Record<string, unknown> };
-}
-
-function usableId(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_CLIENT_ORDER_ID_LENGTH
-    ? value
-    : undefined;
 }

@@ -23,13 +23,13 @@ import {
   type BookDepth,
   type CandleInterval,
   type Cents,
-  type Headers,
   MarketDestination,
   type OrderEvent,
   type OrderRequest,
   type Quote,
   type RejectReason,
-} from '@stomping-ground/protocol';
+} from '@stomping-ground/contracts';
+import type { Headers } from '@stomping-ground/protocol';
 import { CANDLE_INTERVALS } from './candles';
 import { Exchange, type ExecutionReport, type NewOrder, type Owner } from './exchange';
 import { INSTRUMENTS, type InstrumentSpec, publicInstrument } from './instruments';

@@ -11,7 +11,7 @@
  * Deterministic: time comes in through `step(now)` and chance from a `SeededRandom`, so the same
  * seed and the same steps give the same orders and trades.
  */
-import type { Candle, CandleInterval, Cents, Side } from '@stomping-ground/protocol';
+import type { Candle, CandleInterval, Cents, Side } from '@stomping-ground/contracts';
 import { candleStart } from './candles';
 import type { ExecutionReport, NewOrder, Owner } from './exchange';
 import { floorToTick, type InstrumentSpec, roundToTick } from './instruments';

@@ -8,7 +8,7 @@
  * whole and reads it back from text. `v` changes with any change a reader of an older document
  * could get wrong, and a reader refuses versions it does not know rather than guess.
  */
-import type { CandleInterval } from '@stomping-ground/protocol';
+import type { CandleInterval } from '@stomping-ground/contracts';
 import type { CandleRow } from './candles';
 import type { ExchangeState } from './exchange';
 import type { MarketDataState } from './market-data';

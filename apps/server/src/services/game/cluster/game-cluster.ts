@@ -19,7 +19,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerError, BrokerErrorCode, type ClusterNode, type Logger } from '@stomping-ground/broker';
-import type { GameEvent, RoomSummary } from '@stomping-ground/protocol';
+import type { GameEvent, RoomSummary } from '@stomping-ground/contracts';
 import type { ResolvedGameOptions } from '../options';
 import { inputRoomId, parseJoinRequest, parseResumeRequest, Refusal } from '../requests';
 import type { Room } from '../room';

@@ -14,7 +14,7 @@
  */
 
 import type { ClusterNode, Logger } from '@stomping-ground/broker';
-import type { RoomSummary } from '@stomping-ground/protocol';
+import type { RoomSummary } from '@stomping-ground/contracts';
 import type { GameKeys } from './keys';
 
 export interface RoomEntry extends RoomSummary {

@@ -3,7 +3,7 @@
  * on them that requests from any node come down to. The service implements it; the cluster layer
  * decides where each request goes and keeps the rooms' ownership, state and registry in Redis.
  */
-import type { GameEvent, JoinRequest, ResumeRequest, RoomSummary } from '@stomping-ground/protocol';
+import type { GameEvent, JoinRequest, ResumeRequest, RoomSummary } from '@stomping-ground/contracts';
 import type { Room } from '../room';
 
 /** Someone in a room run here, and the node their connection is on. */

@@ -59,7 +59,10 @@
  *     u32  ack                  the newest snapshot seq the client decoded (0: none)
  *     u8   keys                 bit 0 up, 1 down, 2 left, 3 right, 4 action
  */
+import * as v from 'valibot';
 import { ByteReader, ByteWriter } from './bytes';
+import { list, record } from './schema';
+import { strictUtf8Decoder, utf8Encoder } from './utf8';
 
 /** The first byte of each binary message. 0xF5–0xFF never start (or appear in) valid UTF-8. */
 export const GameMessageTag = {
@@ -85,55 +88,78 @@ export const SELF_PRECISION = 16;
  */
 export const SNAPSHOT_HISTORY = 32;
 
-/** One input, as a client sends it to `GameDestination.input(roomId)`, binary or JSON. */
-export interface PlayerInput {
+/** A whole number from 0 to 2^32 − 1: a sequence number or an ack, as a u32 field carries it. */
+const U32Schema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff));
+
+/**
+ * One input, as a client sends it to `GameDestination.input(roomId)`, binary or JSON. A JSON one is
+ * read with `parseInput`, which fills in `action` and `ack` when absent.
+ */
+export const PlayerInputSchema = record({
   /** Increases by one per input; the server applies each once, in order, at most one per tick. */
-  readonly seq: number;
-  readonly up: boolean;
-  readonly down: boolean;
-  readonly left: boolean;
-  readonly right: boolean;
+  seq: U32Schema,
+  up: v.boolean(),
+  down: v.boolean(),
+  left: v.boolean(),
+  right: v.boolean(),
   /** Dash. */
-  readonly action?: boolean | undefined;
+  action: v.optional(v.boolean()),
   /** The newest snapshot seq the client has decoded (0 or absent: none). */
-  readonly ack?: number | undefined;
-}
+  ack: v.optional(U32Schema),
+});
+export type PlayerInput = v.InferOutput<typeof PlayerInputSchema>;
+
+const snapshotPlayerEntries = {
+  id: v.number(),
+  name: v.string(),
+  /** World units: whole units in binary snapshots, 1/16 units in JSON ones. */
+  x: v.number(),
+  y: v.number(),
+  score: v.number(),
+  /** `PlayerFlag` bits. */
+  flags: v.number(),
+};
 
 /** A player as everyone sees them. */
-export interface SnapshotPlayer {
-  readonly id: number;
-  readonly name: string;
-  /** World units: whole units in binary snapshots, 1/16 units in JSON ones. */
-  readonly x: number;
-  readonly y: number;
-  readonly score: number;
-  /** `PlayerFlag` bits. */
-  readonly flags: number;
-}
+export const SnapshotPlayerSchema = record(snapshotPlayerEntries);
+export type SnapshotPlayer = v.InferOutput<typeof SnapshotPlayerSchema>;
 
-export interface SnapshotOrb {
-  readonly id: number;
+export const SnapshotOrbSchema = record({
+  id: v.number(),
   /** Whole world units. */
-  readonly x: number;
-  readonly y: number;
+  x: v.number(),
+  y: v.number(),
   /** Points for collecting it. */
-  readonly value: number;
-}
+  value: v.number(),
+});
+export type SnapshotOrb = v.InferOutput<typeof SnapshotOrbSchema>;
 
-/** The receiving player's own state, exact: what the client's prediction replays inputs from. */
-export interface SnapshotSelf {
-  readonly id: number;
-  readonly x: number;
-  readonly y: number;
-  readonly vx: number;
-  readonly vy: number;
-  readonly score: number;
-  readonly dashTicks: number;
-  readonly dashCooldown: number;
-  readonly stunTicks: number;
-}
+/** What a snapshot says of a player's motion beyond its position: all of it is in its own `you`. */
+const motionEntries = {
+  /** Velocity, units per second. */
+  vx: v.number(),
+  vy: v.number(),
+  /** Ticks left of the current dash (0: not dashing). */
+  dashTicks: v.number(),
+  /** Ticks until the next dash is allowed. */
+  dashCooldown: v.number(),
+  /** Ticks left without control after being bumped. */
+  stunTicks: v.number(),
+};
 
-/** The part of a snapshot everyone shares: players and orbs, each sorted by ascending id. */
+/**
+ * The receiving player's own state, exact: what the client's prediction replays inputs from. It is
+ * the simulation's whole player state (`@stomping-ground/game-sim` steps this very type).
+ */
+export const SnapshotSelfSchema = record({
+  id: v.number(),
+  x: v.number(),
+  y: v.number(),
+  score: v.number(),
+  ...motionEntries,
+});
+export type SnapshotSelf = v.InferOutput<typeof SnapshotSelfSchema>;
+
 export interface SnapshotWorld {
   readonly players: readonly SnapshotPlayer[];
   readonly orbs: readonly SnapshotOrb[];
@@ -153,21 +179,25 @@ export interface DecodedSnapshot extends SnapshotHeader, SnapshotWorld {
 }
 
 /** A player in a JSON snapshot: everything, at full precision, for everyone. */
-export interface GameSnapshotPlayer extends SnapshotPlayer, Omit<SnapshotSelf, 'id' | 'x' | 'y' | 'score'> {
+export const GameSnapshotPlayerSchema = record({
+  ...snapshotPlayerEntries,
+  ...motionEntries,
   /** The last input seq the server applied for this player (0: none, or a bot). */
-  readonly lastInput: number;
-}
+  lastInput: v.number(),
+});
+export type GameSnapshotPlayer = v.InferOutput<typeof GameSnapshotPlayerSchema>;
 
 /**
  * The JSON snapshot on `GameDestination.snapshotsJson(roomId)`: the whole room, every time, for
  * everyone. Simple and readable, and many times the size of the binary one; the page shows both.
  */
-export interface GameSnapshot {
-  readonly tick: number;
-  readonly seq: number;
-  readonly players: readonly GameSnapshotPlayer[];
-  readonly orbs: readonly SnapshotOrb[];
-}
+export const GameSnapshotSchema = record({
+  tick: v.number(),
+  seq: v.number(),
+  players: list(GameSnapshotPlayerSchema),
+  orbs: list(SnapshotOrbSchema),
+});
+export type GameSnapshot = v.InferOutput<typeof GameSnapshotSchema>;
 
 // ── Snapshots ───────────────────────────────────────────────────────────────────────────────────
 
@@ -177,9 +207,6 @@ const DETAILS = 2;
 const PRESENT = 1;
 const HEADER_BYTES = 18;
 const MAX_NAME_BYTES = 255;
-
-const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The shared part of a snapshot: `world` as a delta against `baseline` (the world of an earlier
@@ -217,7 +244,7 @@ function writePlayers(
       writer.varint(player.score);
       writer.u8(player.flags);
       if (before === undefined) {
-        const name = textEncoder.encode(player.name);
+        const name = utf8Encoder.encode(player.name);
         if (name.length > MAX_NAME_BYTES)
           throw new RangeError(`a name is at most ${MAX_NAME_BYTES} UTF-8 bytes`);
         writer.varint(name.length);
@@ -388,7 +415,7 @@ function readPlayers(reader: ByteReader, base: readonly SnapshotPlayer[]): Snaps
 
 function decodeName(bytes: Uint8Array): string {
   try {
-    return textDecoder.decode(bytes);
+    return strictUtf8Decoder.decode(bytes);
   } catch {
     throw new RangeError('a player name that is not UTF-8');
   }
@@ -513,24 +540,19 @@ export function decodeInput(body: Uint8Array): PlayerInput | undefined {
   if (body.length > 512) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(textDecoder.decode(body));
+    value = JSON.parse(strictUtf8Decoder.decode(body));
   } catch {
     return undefined;
   }
   return parseInput(value);
 }
 
-/** Checks a JSON value against `PlayerInput`; undefined if it does not fit. Unknown fields are ignored. */
+/**
+ * Checks a JSON value against `PlayerInputSchema`; undefined if it does not fit. Unknown fields are
+ * dropped, and an absent `action` or `ack` becomes `false` or 0.
+ */
 export function parseInput(value: unknown): PlayerInput | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { seq, up, down, left, right, action, ack } = value as Record<string, unknown>;
-  if (!isU32(seq) || (ack !== undefined && !isU32(ack))) return undefined;
-  if (typeof up !== 'boolean' || typeof down !== 'boolean') return undefined;
-  if (typeof left !== 'boolean' || typeof right !== 'boolean') return undefined;
-  if (action !== undefined && typeof action !== 'boolean') return undefined;
-  return { seq, up, down, left, right, action: action ?? false, ack: ack ?? 0 };
-}
-
-function isU32(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_U32;
+  const result = v.safeParse(PlayerInputSchema, value);
+  if (!result.success) return undefined;
+  return { ...result.output, action: result.output.action ?? false, ack: result.output.ack ?? 0 };
 }

@@ -4,9 +4,14 @@
  * encoding of `game-state.ts` (a binary WebSocket frame), or as JSON for teaching: a player gets
  * binary deltas of its own on `playerSnapshots`, a spectator the room's topic.
  *
+ * The JSON payloads are valibot schemas, their types derived from them.
+ *
  * Units: positions in world units (the arena is `GameWorld.width` × `GameWorld.height`), time in
  * server ticks.
  */
+
+import * as v from 'valibot';
+import { list, record } from './schema';
 
 export const GameDestination = {
   /** SEND `JoinRequest`; the answer is a `GameEvent` on `events`. */
@@ -45,52 +50,68 @@ export const GameDestination = {
   events: '/user/queue/game',
 } as const;
 
-export interface JoinRequest {
+/** SENT to `GameDestination.join`; an empty body is `{}`: play, anywhere, under the login. */
+export const JoinRequestSchema = record({
   /** Display name; the login when absent. */
-  readonly name?: string;
+  name: v.exactOptional(v.string()),
   /** A room to join; the fullest room with a free seat when absent. */
-  readonly roomId?: string;
+  roomId: v.exactOptional(v.string()),
   /** Watch without playing. */
-  readonly spectate?: boolean;
-}
+  spectate: v.exactOptional(v.boolean()),
+});
+export type JoinRequest = v.InferOutput<typeof JoinRequestSchema>;
 
-export interface ResumeRequest {
-  readonly roomId: string;
-  readonly resumeToken: string;
-}
+/** SENT to `GameDestination.resume`, with the token `joined` handed out. */
+export const ResumeRequestSchema = record({
+  roomId: v.string(),
+  resumeToken: v.string(),
+});
+export type ResumeRequest = v.InferOutput<typeof ResumeRequestSchema>;
 
-export interface GameWorld {
-  readonly width: number;
-  readonly height: number;
+export const GameWorldSchema = record({
+  width: v.number(),
+  height: v.number(),
   /** Simulation steps per second on the server. */
-  readonly tickRate: number;
+  tickRate: v.number(),
   /** Snapshots per second, on the room's topics and on each player's own stream. */
-  readonly snapshotRate: number;
-}
+  snapshotRate: v.number(),
+});
+export type GameWorld = v.InferOutput<typeof GameWorldSchema>;
 
-export type GameEvent =
-  | {
-      readonly type: 'joined';
-      readonly roomId: string;
-      readonly playerId: number;
+/** What the service says on `GameDestination.events`: the answer to a request, or a change of seat. */
+export const GameEventSchema = v.pipe(
+  v.variant('type', [
+    v.object({
+      type: v.literal('joined'),
+      roomId: v.string(),
+      playerId: v.number(),
       /** Present it with `resume` to take the seat back after a dropped connection. */
-      readonly resumeToken: string;
-      readonly world: GameWorld;
-    }
-  | { readonly type: 'spectating'; readonly roomId: string; readonly world: GameWorld }
-  | {
-      readonly type: 'resumed';
-      readonly roomId: string;
-      readonly playerId: number;
-      readonly world: GameWorld;
-    }
-  | { readonly type: 'rejected'; readonly reason: string }
-  | { readonly type: 'left'; readonly roomId: string };
+      resumeToken: v.string(),
+      world: GameWorldSchema,
+    }),
+    v.object({ type: v.literal('spectating'), roomId: v.string(), world: GameWorldSchema }),
+    v.object({
+      type: v.literal('resumed'),
+      roomId: v.string(),
+      playerId: v.number(),
+      world: GameWorldSchema,
+    }),
+    v.object({ type: v.literal('rejected'), reason: v.string() }),
+    v.object({ type: v.literal('left'), roomId: v.string() }),
+  ]),
+  v.readonly(),
+);
+export type GameEvent = v.InferOutput<typeof GameEventSchema>;
 
-export interface RoomSummary {
-  readonly roomId: string;
-  readonly players: number;
-  readonly bots: number;
-  readonly spectators: number;
-  readonly capacity: number;
-}
+/** One entry of the room list on `GameDestination.rooms`. */
+export const RoomSummarySchema = record({
+  roomId: v.string(),
+  players: v.number(),
+  bots: v.number(),
+  spectators: v.number(),
+  capacity: v.number(),
+});
+export type RoomSummary = v.InferOutput<typeof RoomSummarySchema>;
+
+/** The body on `GameDestination.rooms`. */
+export const RoomListSchema = list(RoomSummarySchema);

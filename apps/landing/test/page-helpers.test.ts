@@ -1,23 +1,7 @@
 import { webSocketUrl } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
 import { bannerLines } from '../dev-banner';
-import { formatCount, parseStatsPayload } from '../src/stats-payload';
-
-describe('parseStatsPayload', () => {
-  const good = { sessions: 3, connections: 4, messagesInPerSecond: 120, messagesOutPerSecond: 900, at: 1 };
-
-  it('reads the contract shape', () => {
-    expect(parseStatsPayload(JSON.stringify(good))).toEqual(good);
-  });
-
-  it('refuses what is not JSON, not an object, or lacks a count', () => {
-    expect(parseStatsPayload('nope')).toBeUndefined();
-    expect(parseStatsPayload('null')).toBeUndefined();
-    expect(parseStatsPayload(JSON.stringify({ ...good, sessions: '3' }))).toBeUndefined();
-    expect(parseStatsPayload(JSON.stringify({ ...good, at: undefined }))).toBeUndefined();
-    expect(parseStatsPayload(JSON.stringify({ ...good, connections: -1 }))).toBeUndefined();
-  });
-});
+import { formatCount } from '../src/stats-view';
 
 describe('formatCount', () => {
   it('rounds and groups thousands', () => {

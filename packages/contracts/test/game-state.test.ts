@@ -1,3 +1,4 @@
+import { isValidUtf8 } from '@stomping-ground/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,6 @@ import {
   encodeSnapshot,
   encodeWorld,
   GameMessageTag,
-  isValidUtf8,
   PlayerFlag,
   type PlayerInput,
   readSnapshotHeader,
