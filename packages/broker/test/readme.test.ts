@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { BrokerError, BrokerErrorCode, closeCodeFor } from '@stomping-ground/broker';
+import { BrokerError, BrokerErrorCode, closeCodeFor } from '../src/index';
 import { describe, expect, it } from 'vitest';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
