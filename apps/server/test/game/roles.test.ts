@@ -5,7 +5,7 @@
  * Redis implementation is tested with real server processes on the real Redis in `cluster.test.ts`.
  */
 import { Broker } from '@stomping-ground/broker';
-import { connectClient, header, settle, type TestClient, text, until } from '@stomping-ground/broker/testing';
+import { connectClient, header, type TestClient, text, until } from '@stomping-ground/broker/testing';
 import { GameDestination, type GameEvent, type RoomSummary } from '@stomping-ground/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveGameOptions } from '../../src/services/game/options';
