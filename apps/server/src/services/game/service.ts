@@ -132,26 +132,26 @@ export class GameService {
    */
   async start(): Promise<void> {
     if (this.loop.running) return;
-    const { broker, roles: front } = this;
+    const { broker, roles } = this;
     this.unregister.push(
       broker.registerAppHandler(GameDestination.join, (message, context) =>
-        front.join(message.body, context.login, context.sessionId),
+        roles.join(message.body, context.login, context.sessionId),
       ),
       broker.registerAppHandler(GameDestination.resume, (message, context) =>
-        front.resume(message.body, context.login, context.sessionId),
+        roles.resume(message.body, context.login, context.sessionId),
       ),
       broker.registerAppHandler(GameDestination.leave, (_message, context) =>
-        front.leave(context.login, context.sessionId),
+        roles.leave(context.login, context.sessionId),
       ),
       broker.registerAppHandler(INPUT_PREFIX, (message) =>
-        front.input(message.destination, message.body, message.sessionId),
+        roles.input(message.destination, message.body, message.sessionId),
       ),
       broker.registerSnapshot(GameDestination.rooms, () => ({
         body: JSON.stringify(this.roomList()),
         headers: JSON_HEADERS,
       })),
       broker.registerSnapshot(TOPIC_PREFIX, ({ destination }) => this.topicSnapshot(destination)),
-      broker.onSessionClosed(({ login, sessionId }) => front.sessionClosed(login, sessionId)),
+      broker.onSessionClosed(({ login, sessionId }) => roles.sessionClosed(login, sessionId)),
     );
     this.loop.start();
     this.logger.info({ ...this.options, onTick: undefined }, 'game rooms open');
