@@ -3,9 +3,10 @@
  * (a bad value throws a `RangeError` naming the option).
  */
 import { DEFAULT_DECODER_LIMITS, type DecoderLimits, type HeartBeat } from '@stomping-ground/protocol';
-import { type Authenticator, demoAuthenticator } from './auth';
+import type { Authenticator } from './auth';
 import type { ClusterLink } from './cluster-link';
 import { DEFAULT_DESTINATION_RULES, type DestinationRule, SlowConsumerPolicy } from './destinations';
+import { demoAuthenticator } from './identities';
 import { type Logger, silentLogger } from './logger';
 import { type BrokerObserver, silentObserver } from './observer';
 import { memoryQueueStore, type QueueStore } from './queue-store';
@@ -229,7 +230,8 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
   };
 }
 
-function wholeNumber(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
+/** Throws a `RangeError` naming the option unless `value` is a whole number in range. */
+export function wholeNumber(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
     throw new RangeError(`${name} must be a whole number ${range}, got ${String(value)}`);
