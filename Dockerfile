@@ -19,6 +19,7 @@ COPY apps/ticker/package.json apps/ticker/
 COPY apps/game/package.json apps/game/
 COPY apps/landing/package.json apps/landing/
 COPY packages/protocol/package.json packages/protocol/
+COPY packages/contracts/package.json packages/contracts/
 COPY packages/broker/package.json packages/broker/
 COPY packages/inspector/package.json packages/inspector/
 COPY packages/game-sim/package.json packages/game-sim/
