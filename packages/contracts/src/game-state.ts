@@ -554,5 +554,6 @@ export function decodeInput(body: Uint8Array): PlayerInput | undefined {
 export function parseInput(value: unknown): PlayerInput | undefined {
   const result = v.safeParse(PlayerInputSchema, value);
   if (!result.success) return undefined;
-  return { ...result.output, action: result.output.action ?? false, ack: result.output.ack ?? 0 };
+  const { seq, up, down, left, right, action, ack } = result.output;
+  return { seq, up, down, left, right, action: action ?? false, ack: ack ?? 0 };
 }

@@ -41,8 +41,8 @@ export type Parsed<T> =
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The reason a field's refusal carries: a quantity or a price that is not a number has a reason of
- * its own (the ticker shows it beside that field), anything else is `malformed`.
+ * The reason a field's refusal carries: a quantity or a price that is not a number is refused with
+ * the same reason as one the exchange finds out of range; anything else is `malformed`.
  */
 const REASON_BY_FIELD: Readonly<Record<string, RejectReason>> = {
   quantity: 'bad-quantity',
