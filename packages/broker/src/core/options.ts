@@ -229,7 +229,8 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
   };
 }
 
-function wholeNumber(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
+/** Throws a `RangeError` naming the option unless `value` is a whole number in range. */
+export function wholeNumber(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
     throw new RangeError(`${name} must be a whole number ${range}, got ${String(value)}`);
