@@ -5,13 +5,7 @@
  * the whole public surface: the server imports nothing else.
  */
 export type { AppContext, AppHandler, AppMessage } from './core/app-handlers';
-export {
-  type Authenticator,
-  type AuthResult,
-  type Credentials,
-  DEMO_USERS,
-  demoAuthenticator,
-} from './core/auth';
+export type { Authenticator, AuthResult, Credentials } from './core/auth';
 export { Broker, type ClosedSession, type SessionClosedListener } from './core/broker';
 export type { ClusterDelivery, ClusterLink } from './core/cluster-link';
 export {
@@ -33,6 +27,8 @@ export {
   CLAIMABLE_NAME,
   type ClaimOutcome,
   type ClaimStore,
+  DEMO_USERS,
+  demoAuthenticator,
   GUEST_PREFIX,
   GuestIdentities,
   hashPasscode,

@@ -3,9 +3,10 @@
  * (a bad value throws a `RangeError` naming the option).
  */
 import { DEFAULT_DECODER_LIMITS, type DecoderLimits, type HeartBeat } from '@stomping-ground/protocol';
-import { type Authenticator, demoAuthenticator } from './auth';
+import type { Authenticator } from './auth';
 import type { ClusterLink } from './cluster-link';
 import { DEFAULT_DESTINATION_RULES, type DestinationRule, SlowConsumerPolicy } from './destinations';
+import { demoAuthenticator } from './identities';
 import { type Logger, silentLogger } from './logger';
 import { type BrokerObserver, silentObserver } from './observer';
 import { memoryQueueStore, type QueueStore } from './queue-store';
