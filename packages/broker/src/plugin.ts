@@ -8,7 +8,7 @@
  *     await app.register(stompBroker, { websocket: { allowedOrigins: ['https://example.com'] } });
  *     await app.listen({ port: 8080 });
  *
- * What a broker holds (a cluster link, a queue store, the authenticator) is passed in
+ * What a broker holds (its link, a queue store, the authenticator) is passed in
  * `broker`: this plugin owns the broker and its listeners, not what they were given.
  */
 import websocket from '@fastify/websocket';
@@ -53,7 +53,7 @@ export interface TcpEndpointOptions {
 }
 
 export interface StompBrokerOptions {
-  /** The broker's own options: limits, authenticator, heart-beats, cluster link, queue store. */
+  /** The broker's own options: limits, authenticator, heart-beats, link (a cluster's), queue store. */
   readonly broker?: BrokerOptions;
   /** STOMP over WebSocket; `false` turns it off. Default: on, at `/ws`. */
   readonly websocket?: WebSocketEndpointOptions | false;

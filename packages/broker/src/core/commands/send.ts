@@ -4,6 +4,7 @@
  */
 import { type Frame, getHeader, type Headers, StompError } from '@stomping-ground/protocol';
 import type { AppHandler, AppMessage } from '../app-handlers';
+import type { QueueBatch } from '../broker-link';
 import { type Destination, DestinationKind } from '../destinations';
 import { BrokerError, BrokerErrorCode } from '../errors';
 import { copyBytes, forwardedHeaders, OutboundMessage } from '../message';
@@ -35,8 +36,8 @@ export function onSend(session: Session, connected: Connected, frame: Frame): vo
 }
 
 /**
- * Delivers a SEND. `clusterBatch`, during a COMMIT in a cluster, collects queue messages so that
- * they are stored together, all or none.
+ * Delivers a SEND. `queueBatch`, during a COMMIT, takes its queue messages, so that they are
+ * kept together, all or none.
  */
 export function route(
   session: Session,
@@ -45,7 +46,7 @@ export function route(
   headers: Headers,
   body: Uint8Array,
   receipt: string | undefined,
-  clusterBatch?: OutboundMessage[],
+  queueBatch?: QueueBatch,
 ): void {
   const { router, ids } = session.host;
   const message = new OutboundMessage(destination.name, ids.nextMessageId(), headers, body);
@@ -54,8 +55,8 @@ export function route(
       router.publishTopic(message);
       return;
     case DestinationKind.QUEUE: {
-      if (clusterBatch !== undefined) {
-        clusterBatch.push(message);
+      if (queueBatch !== undefined) {
+        queueBatch.add(message);
         return;
       }
       // In a cluster the message is stored in Redis first: the RECEIPT (this one and every later

@@ -6,7 +6,6 @@
 import { type Frame, getHeader } from '@stomping-ground/protocol';
 import type { AppHandler, AppMessage } from '../app-handlers';
 import { DestinationKind } from '../destinations';
-import type { OutboundMessage } from '../message';
 import type { Session } from '../session';
 import type { Connected } from '../session-state';
 import { settle } from './ack';
@@ -41,10 +40,9 @@ export function onCommit(session: Session, connected: Connected, frame: Frame): 
       handlers.set(name, handlerFor(session, name));
     }
   }
-  router.assertRoom(queueSends);
+  const queueBatch = router.openQueueBatch(queueSends);
 
   const receipt = getHeader(frame.headers, 'receipt');
-  const clusterBatch: OutboundMessage[] | undefined = router.clustered ? [] : undefined;
   const batches = new Map<AppHandler, AppMessage[]>();
   for (const action of actions) {
     if (action.kind === 'send') {
@@ -52,7 +50,7 @@ export function onCommit(session: Session, connected: Connected, frame: Frame): 
       const { destination, headers, body } = action;
       const handler = handlers.get(destination.name);
       if (handler === undefined) {
-        route(session, connected, destination, headers, body, receipt, clusterBatch);
+        route(session, connected, destination, headers, body, receipt, queueBatch);
       } else {
         const batch = batches.get(handler) ?? [];
         batch.push(appMessage(connected, destination.name, headers, body));
@@ -64,8 +62,8 @@ export function onCommit(session: Session, connected: Connected, frame: Frame): 
       settle(session, connected, action.subscription, action.key, action.kind === 'nack');
     }
   }
-  // In a cluster the queue messages are stored in one step; the RECEIPT waits for it.
-  session.holdReceiptsFor(router.sendAllToQueues(clusterBatch ?? []), receipt);
+  // The queue messages are kept all or none (in a cluster, stored in one step); the RECEIPT waits.
+  session.holdReceiptsFor(queueBatch.stored(), receipt);
   if (batches.size > 0) runBatches(session, connected, batches, receipt);
 }
 
