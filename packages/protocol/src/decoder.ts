@@ -13,7 +13,7 @@
  *
  * Grammar and rules: STOMP 1.2, "Augmented BNF" and "Frames and Headers".
  */
-import { StompError, StompErrorCode } from './errors';
+import { printable, StompError, StompErrorCode } from './errors';
 import { escapesHeaders, unescapeHeader } from './escape';
 import {
   ClientCommand,
@@ -685,12 +685,6 @@ function commandAt(text: string, length: number): Command | undefined {
     if (text.startsWith(command)) return command;
   }
   return undefined;
-}
-
-/** A bounded, escaped rendering of peer-supplied text for error messages. */
-function printable(text: string): string {
-  const shown = text.length > 64 ? `${text.slice(0, 64)}…` : text;
-  return JSON.stringify(shown).slice(1, -1);
 }
 
 /**

@@ -59,3 +59,13 @@ export class StompError extends Error {
 export function isStompError(value: unknown): value is StompError {
   return value instanceof StompError;
 }
+
+/**
+ * Peer-supplied text as an error message may quote it: at most 64 characters, with quotes,
+ * backslashes and control characters escaped as in JSON, so a hostile name cannot break the line
+ * it is quoted in. Without the surrounding quotes: the message places them.
+ */
+export function printable(text: string): string {
+  const shown = text.length > 64 ? `${text.slice(0, 64)}…` : text;
+  return JSON.stringify(shown).slice(1, -1);
+}

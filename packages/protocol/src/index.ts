@@ -17,7 +17,7 @@ export {
   HEARTBEAT_BYTES,
 } from './encoder';
 export { type PageOrigin, STOMP_WEBSOCKET_PATH, webSocketUrl } from './endpoint';
-export { isStompError, StompError, StompErrorCode, type StompErrorDetails } from './errors';
+export { isStompError, printable, StompError, StompErrorCode, type StompErrorDetails } from './errors';
 export { escapeHeader, escapesHeaders, unescapeHeader } from './escape';
 export {
   ClientCommand,

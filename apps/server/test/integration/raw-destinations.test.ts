@@ -27,12 +27,14 @@ let slowCalled: (() => void) | undefined;
 beforeAll(async () => {
   server = await startServer();
   const { broker } = server.app;
-  broker.registerAppHandler('/app/echo', (message, ctx) => ctx.reply('/user/queue/echo', message.body));
-  broker.registerAppHandler('/app/slow', (_message, ctx) => {
+  broker.registerAppHandler('/app/echo', (message) =>
+    broker.sendToUser(message.login, '/user/queue/echo', message.body),
+  );
+  broker.registerAppHandler('/app/slow', (message) => {
     slowCalled?.();
     return new Promise<void>((resolve) => {
       releaseSlow = () => {
-        ctx.reply('/user/queue/echo', 'slow done');
+        broker.sendToUser(message.login, '/user/queue/echo', 'slow done');
         resolve();
       };
     });

@@ -20,15 +20,13 @@ export interface AppMessage {
   readonly sessionId: string;
 }
 
+/**
+ * Who sent a message, for handlers that track senders (a game seats one player per session). To
+ * answer, a service calls its broker: `sendToUser(message.login, …)`, `publish(…)`.
+ */
 export interface AppContext {
   readonly login: string;
   readonly sessionId: string;
-  /** Sends to the sender's own user destination: `/user/queue/…` (or the shorthand `/queue/…`), to every session of the login. */
-  reply(destination: string, body: Uint8Array | string, headers?: Headers): void;
-  /** As `Broker.publish`: to a `/topic/…` or `/queue/…`. */
-  publish(destination: string, body: Uint8Array | string, headers?: Headers): void;
-  /** As `Broker.sendToUser`. */
-  sendToUser(login: string, destination: string, body: Uint8Array | string, headers?: Headers): void;
 }
 
 /**

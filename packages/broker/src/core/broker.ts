@@ -93,8 +93,6 @@ export class Broker {
       ids: this.ids,
       totals: this.totals,
       flow: this.flow,
-      publish: (destination, body, headers) => this.publish(destination, body, headers),
-      sendToUser: (login, destination, body, headers) => this.sendToUser(login, destination, body, headers),
       removed: (session) => this.removed(session),
       loggedIn: (session) => this.preLogin.remove(session, session.info.remoteAddress),
     };

@@ -115,7 +115,7 @@ export interface DestinationRule {
  * - `/queue/`: open both ways.
  * - `/user/queue/game/`: a game player's own snapshot stream (deltas against a snapshot the
  *   player acknowledged, so any one of them may be skipped): conflated like the topics above.
- * - `/user/queue/`: subscribe only; the server writes there (`sendToUser`, `AppContext.reply`).
+ * - `/user/queue/`: subscribe only; the server writes there (`Broker.sendToUser`).
  *   A slow reader is closed: private replies such as fills must not be skipped.
  * - `/app/`: send only; handlers answer through user destinations or topics.
  *

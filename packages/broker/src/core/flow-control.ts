@@ -6,7 +6,7 @@
  * readers are not dropped either for being behind at one moment.
  *
  * A reader that stays behind for longer than the slow-consumer grace is dealt with by its
- * destination's policy (see `Session.offer`), which also frees the publishers waiting on it.
+ * destination's policy (see `offer` in `commands/delivery.ts`), which also frees the publishers waiting on it.
  *
  * Everything runs on the event loop: `begin` and `end` bracket the handling of one client frame,
  * and any reader found behind in between is one the publisher waits for.

@@ -175,7 +175,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
   for (const [name, value] of Object.entries(heartBeat))
     wholeNumber(`heartBeat.${name}`, value, 0, 999_999_999);
   // The shared timer must tick at least once per heart-beat interval: a beat goes out one tick
-  // early rather than late (see Session.tick), so a 1 s beat on a 1 s tick goes out on every tick.
+  // early rather than late (see `tick` in commands/liveness.ts), so a 1 s beat on a 1 s tick goes out on every tick.
   // The default offer (1 s) thus keeps the default tick, and sessions that agreed on slower beats
   // cost no extra wake-ups.
   let tickMs = timerResolutionMs;

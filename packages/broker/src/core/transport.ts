@@ -13,7 +13,7 @@ export interface Transport {
   /**
    * Ends the connection once what was sent is flushed. `code` is a WebSocket close code
    * (1000 normal, 1001 going away, 1002 protocol error, 1008 policy, 1009 too big, 1011 server error);
-   * TCP ignores it.
+   * TCP ignores it. `reason` is for people; a WebSocket adapter bounds it to what a close frame holds.
    */
   close(code: number, reason: string): void;
   /**

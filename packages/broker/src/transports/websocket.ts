@@ -13,15 +13,33 @@
  * - Messages are handed to the core as bytes, text or binary alike: the STOMP decoder is streaming,
  *   so a frame split across messages and several frames in one message both work.
  */
+import { utf8Length } from '@stomping-ground/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { Transport } from '../core/transport';
 import { isOriginAllowed } from './origin';
 import { receiverLimits } from './ws-receiver';
 
-/** WebSocket close reasons are at most 123 bytes (RFC 6455, section 5.5). */
-function closeReason(reason: string): string {
-  return Buffer.byteLength(reason) <= 123 ? reason : `${Buffer.from(reason).subarray(0, 120).toString()}…`;
+/** RFC 6455, section 5.5: a control frame's payload is at most 125 bytes, 2 of them the close code. */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * A close reason `ws` accepts: one line, at most 123 bytes of UTF-8, cut at a character boundary
+ * and marked with "…" when the text was longer. Every close, the session's included, goes through
+ * here (`closeWithGrace`); `ws` throws on a longer reason.
+ */
+export function closeReason(text: string): string {
+  const line = text.replace(/[\r\n]+/g, ' ');
+  if (utf8Length(line) <= MAX_CLOSE_REASON_BYTES) return line;
+  const room = MAX_CLOSE_REASON_BYTES - utf8Length('…');
+  let bytes = 0;
+  let end = 0;
+  for (const char of line) {
+    bytes += utf8Length(char);
+    if (bytes > room) break;
+    end += char.length;
+  }
+  return `${line.slice(0, end)}…`;
 }
 
 export function toBytes(data: RawData): Uint8Array {

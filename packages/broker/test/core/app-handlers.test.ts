@@ -55,10 +55,10 @@ describe('app handlers', () => {
     expect(calls).toEqual(['join /app/game/join', 'game /app/game/move', 'any /app/chat']);
   });
 
-  it('reply to the sender’s user destination', async () => {
+  it('reply to the sender’s user destination through the broker', async () => {
     const broker = new Broker();
-    broker.registerAppHandler('/app/echo', (message, context) => {
-      context.reply('/user/queue/echo', message.body, [['echoed', 'yes']]);
+    broker.registerAppHandler('/app/echo', (message) => {
+      broker.sendToUser(message.login, '/user/queue/echo', message.body, [['echoed', 'yes']]);
     });
     const alice = await connectClient(broker, { login: 'alice', passcode: 'alice' });
     const bob = await connectClient(broker, { login: 'bob', passcode: 'bob' });
@@ -70,11 +70,11 @@ describe('app handlers', () => {
     expect(bob.messages()).toEqual([]);
   });
 
-  it('publish to topics and send to other users through their context', async () => {
+  it('publish to topics and send to other users through the broker', async () => {
     const broker = new Broker();
-    broker.registerAppHandler('/app/trade', (_message, context) => {
-      context.publish('/topic/market/trades', 'trade');
-      context.sendToUser('bob', '/queue/fills', 'you sold');
+    broker.registerAppHandler('/app/trade', () => {
+      broker.publish('/topic/market/trades', 'trade');
+      broker.sendToUser('bob', '/queue/fills', 'you sold');
     });
     const alice = await connectClient(broker, { login: 'alice', passcode: 'alice' });
     const bob = await connectClient(broker, { login: 'bob', passcode: 'bob' });
@@ -88,9 +88,9 @@ describe('app handlers', () => {
   it('delay the SEND’s RECEIPT until the handler’s promise settles', async () => {
     const broker = new Broker();
     const gate = deferred();
-    broker.registerAppHandler('/app/slow', async (_message, context) => {
+    broker.registerAppHandler('/app/slow', async (message) => {
       await gate.promise;
-      context.reply('/queue/done', 'done');
+      broker.sendToUser(message.login, '/queue/done', 'done');
     });
     const client = await connectClient(broker);
     client.send('SUBSCRIBE', { id: 'd', destination: '/user/queue/done' });

@@ -116,6 +116,25 @@ describe('stompBroker on a bare Fastify app', () => {
     expect(frames.at(-1)).toMatch(/^ERROR\n[\s\S]*message:server shutting down/);
   });
 
+  it('closes with a reason cut to what a WebSocket close frame holds when the ERROR message is longer', async () => {
+    const { port } = await start({});
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['v12.stomp']);
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = new Promise<{ code: number; reason: Buffer }>((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason })),
+    );
+    const connectedFrame = new Promise<void>((resolve) => socket.once('message', () => resolve()));
+    socket.send('CONNECT\naccept-version:1.2\nhost:localhost\nlogin:guest\npasscode:guest\n\n\0');
+    await connectedFrame;
+    // Clients may not send to /topic/market/: the refusal names the destination, 4-byte characters and all.
+    socket.send(`SEND\ndestination:/topic/market/${'😀'.repeat(40)}\n\n\0`);
+    const { code, reason } = await closed;
+    expect(code).toBe(1008);
+    expect(reason.length).toBeLessThanOrEqual(123);
+    const text = reason.toString();
+    expect(text).toMatch(/^clients may not send to \/topic\/market\/(😀)+…$/u);
+  });
+
   it('finds the private fields of the installed ws that per-connection limits rely on', async () => {
     const { port } = await start({});
     const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['v12.stomp']);
