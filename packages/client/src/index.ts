@@ -1,0 +1,16 @@
+export { type BackoffOptions, backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from './backoff';
+export {
+  DEFAULT_HEART_BEAT_MS,
+  NotConnectedError,
+  StompConnection,
+  type StompConnectionOptions,
+} from './connection';
+export {
+  ConnectionState,
+  type ConnectionStatus,
+  describeStatus,
+  formatWait,
+  INITIAL_STATUS,
+  type Refusal,
+  RefusalReason,
+} from './status';
