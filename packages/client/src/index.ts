@@ -1,3 +1,4 @@
+export type { IMessage } from '@stomp/stompjs';
 export { type BackoffOptions, backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from './backoff';
 export {
   DEFAULT_HEART_BEAT_MS,
@@ -14,3 +15,4 @@ export {
   type Refusal,
   RefusalReason,
 } from './status';
+export { browserStorage } from './storage';
