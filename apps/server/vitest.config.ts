@@ -3,7 +3,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 /**
  * Tests that run several real server processes on Redis, and kill them: they run one file at a
  * time, after the rest, so their timings (lease expiry, presence expiry) never compete with a
- * machine full of other tests.
+ * machine full of other tests. Their Redis is a private one started for the run
+ * (`test/support/redis-setup.ts`), unless `TEST_REDIS_URL` names another.
  */
 const CLUSTER_TESTS = [
   'test/cluster/**/*.test.ts',
@@ -29,6 +30,7 @@ export default defineConfig({
         test: {
           name: 'cluster',
           include: CLUSTER_TESTS,
+          globalSetup: ['test/support/redis-setup.ts'],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },

@@ -1,6 +1,6 @@
 /**
  * Links from a lesson to the code it explains. In the Markdown they are relative paths out of
- * `docs/` (`../apps/server/src/core/session.ts`), which read well in a repository viewer and in an
+ * `docs/` (`../packages/broker/src/core/session.ts`), which read well in a repository viewer and in an
  * editor. On the site they lead either to the file in the repository viewer, when
  * `DOCS_REPOSITORY_URL` names one (`https://github.com/owner/repo/blob/main/`), or to a page of
  * this site that shows the file itself (`/source/…`), so a visitor without a checkout can read it.

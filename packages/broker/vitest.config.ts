@@ -1,6 +1,9 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** The Redis link's tests share one Redis: they run one file at a time, after the rest. */
+/**
+ * The Redis link's tests share one Redis, a private one started for the run (`redis-setup.ts`;
+ * `TEST_REDIS_URL` names another instead): they run one file at a time, after the rest.
+ */
 const REDIS_TESTS = ['test/redis/**/*.test.ts'];
 
 export default defineConfig({
@@ -18,7 +21,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'redis', include: REDIS_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'redis',
+          include: REDIS_TESTS,
+          globalSetup: ['test/support/redis-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },

@@ -5,15 +5,9 @@
  * the whole public surface: the server imports nothing else.
  */
 export type { AppContext, AppHandler, AppMessage } from './core/app-handlers';
-export {
-  type Authenticator,
-  type AuthResult,
-  type Credentials,
-  DEMO_USERS,
-  demoAuthenticator,
-} from './core/auth';
+export type { Authenticator, AuthResult, Credentials } from './core/auth';
 export { Broker, type ClosedSession, type SessionClosedListener } from './core/broker';
-export type { ClusterDelivery, ClusterLink } from './core/cluster-link';
+export type { BrokerLink, LinkHost, QueueBatch, QueueSends } from './core/broker-link';
 export {
   DEFAULT_DESTINATION_RULES,
   type DestinationRule,
@@ -33,6 +27,8 @@ export {
   CLAIMABLE_NAME,
   type ClaimOutcome,
   type ClaimStore,
+  DEMO_USERS,
+  demoAuthenticator,
   GUEST_PREFIX,
   GuestIdentities,
   hashPasscode,
@@ -45,6 +41,7 @@ export {
   type SecretSource,
   verifyPasscode,
 } from './core/identities';
+export { LocalLink } from './core/local-link';
 export { type Logger, silentLogger } from './core/logger';
 export { OutboundMessage } from './core/message';
 export { type BrokerObserver, silentObserver } from './core/observer';

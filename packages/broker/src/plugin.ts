@@ -8,7 +8,7 @@
  *     await app.register(stompBroker, { websocket: { allowedOrigins: ['https://example.com'] } });
  *     await app.listen({ port: 8080 });
  *
- * What a broker holds (a cluster link, a queue store, the authenticator) is passed in
+ * What a broker holds (its link, a queue store, the authenticator) is passed in
  * `broker`: this plugin owns the broker and its listeners, not what they were given.
  */
 import websocket from '@fastify/websocket';
@@ -16,6 +16,7 @@ import { chooseSubprotocol, STOMP_WEBSOCKET_PATH, versionOfSubprotocol } from '@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { Broker, type BrokerOptions } from './core/broker';
+import { wholeNumber } from './core/options';
 import { BIND_FAULTS, createStompTcpListener, type StompTcpListener, tcpBindFailure } from './transports/tcp';
 import {
   closeWithGrace,
@@ -52,7 +53,7 @@ export interface TcpEndpointOptions {
 }
 
 export interface StompBrokerOptions {
-  /** The broker's own options: limits, authenticator, heart-beats, cluster link, queue store. */
+  /** The broker's own options: limits, authenticator, heart-beats, link (a cluster's), queue store. */
   readonly broker?: BrokerOptions;
   /** STOMP over WebSocket; `false` turns it off. Default: on, at `/ws`. */
   readonly websocket?: WebSocketEndpointOptions | false;
@@ -76,7 +77,36 @@ declare module 'fastify' {
 
 const DEFAULT_CLOSE_GRACE_MS = 2000;
 
+/** Checks the endpoint options at registration (the broker checks its own): a bad value throws a `RangeError` naming it. */
+function checkOptions(options: StompBrokerOptions): void {
+  if (options.closeGraceMs !== undefined) wholeNumber('closeGraceMs', options.closeGraceMs, 0, 60_000);
+  if (options.tcp) {
+    wholeNumber('tcp.port', options.tcp.port, 0, 65_535);
+    if (options.tcp.host !== undefined && typeof options.tcp.host !== 'string') {
+      throw new RangeError(`tcp.host must be a string, got ${String(options.tcp.host)}`);
+    }
+  }
+  if (options.websocket) {
+    const { path, allowedOrigins } = options.websocket;
+    if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/'))) {
+      throw new RangeError(`websocket.path must start with "/", got ${String(path)}`);
+    }
+    if (allowedOrigins !== undefined) {
+      if (!Array.isArray(allowedOrigins)) throw new RangeError('websocket.allowedOrigins must be an array');
+      for (const origin of allowedOrigins) {
+        // An Origin header is a serialized origin (RFC 6454, section 6.1): scheme://host[:port], no path.
+        if (typeof origin !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+$/i.test(origin)) {
+          throw new RangeError(
+            `websocket.allowedOrigins: ${String(origin)} is not an origin like https://example.com`,
+          );
+        }
+      }
+    }
+  }
+}
+
 const stompBrokerPlugin: FastifyPluginAsync<StompBrokerOptions> = async (app, options) => {
+  checkOptions(options);
   const broker = new Broker({ logger: app.log.child({ component: 'broker' }), ...options.broker });
   const closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
   app.decorate('broker', broker);

@@ -32,7 +32,7 @@ describe('determinism', () => {
         play(start, script);
         expect(start).toEqual(snapshot);
       }),
-      { numRuns: 30 },
+      { numRuns: 120 },
     );
   });
 

@@ -28,7 +28,7 @@ describe('movement', () => {
           expect(speed(player(state, 1))).toBeLessThanOrEqual(Physics.maxSpeed);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 150 },
     );
   });
 
@@ -53,7 +53,7 @@ describe('movement', () => {
           }
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 80 },
     );
   });
 
@@ -95,7 +95,7 @@ describe('movement', () => {
             expect(Number.isInteger(value * Physics.gridScale)).toBe(true);
         }
       }),
-      { numRuns: 30 },
+      { numRuns: 200 },
     );
   });
 
@@ -111,7 +111,7 @@ describe('movement', () => {
           expect(player(state, 1)).toEqual(predicted);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 200 },
     );
   });
 });

@@ -126,6 +126,7 @@ describe('snapshots', () => {
         const decoded = decodeSnapshot(snapshot(next, base, 2), base);
         expect({ players: decoded.players, orbs: decoded.orbs }).toEqual(next);
       }),
+      { numRuns: 150 },
     );
   });
 
@@ -160,6 +161,7 @@ describe('snapshots', () => {
           }
         }
       }),
+      { numRuns: 1000 },
     );
   });
 
@@ -266,6 +268,7 @@ describe('inputs', () => {
         expect(bytes.length).toBe(10);
         expect(decodeInput(bytes)).toEqual(input);
       }),
+      { numRuns: 1000 },
     );
   });
 

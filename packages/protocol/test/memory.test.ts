@@ -168,7 +168,7 @@ describe('bufferedBytes', () => {
         expect(fed.peak).toBeLessThanOrEqual(LIMITS.maxFrameBytes! + SLACK);
         expect(fed.last).toBe(0);
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -129,7 +129,7 @@ describe('random frames', { timeout: PROPERTY_TIMEOUT_MS }, () => {
         }
         expect(code).toBe(StompErrorCode.UNENCODABLE_FRAME);
       }),
-      { numRuns: 50 },
+      { numRuns: 500 },
     );
   });
 });

@@ -5,13 +5,14 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { ClusterTotals } from '../services/broker-stats/cluster-totals';
+import { RedisStatsTotals } from '../cluster/broker-stats/totals';
 import { BrokerStatsService } from '../services/broker-stats/service';
+import { LocalStatsTotals } from '../services/broker-stats/totals';
 
 const brokerStatsPlugin: FastifyPluginAsync<{ intervalMs?: number }> = async (app, options) => {
   const service = new BrokerStatsService(app.broker, {
     intervalMs: options.intervalMs ?? 1000,
-    cluster: app.cluster === null ? undefined : new ClusterTotals(app.cluster),
+    totals: app.cluster === null ? new LocalStatsTotals() : new RedisStatsTotals(app.cluster),
   });
   app.decorate('brokerStats', service);
   app.addHook('onReady', async () => {

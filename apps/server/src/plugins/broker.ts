@@ -38,7 +38,7 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
       : null;
   await app.register(stompBroker, {
     broker: {
-      cluster: bus ?? undefined,
+      link: bus ?? undefined,
       queueStore: store ?? undefined,
       serverName: SERVER_NAME,
       authenticator: authenticatorFor(config, app.cluster),

@@ -1,15 +1,18 @@
 /**
  * The market service on `app.broker`, shared as `app.market`: its `/app/market/…` handlers and
- * snapshots exist from registration on; the simulated market opens when the server is ready and
- * stops when it closes (its one timer is unref'd, so it never holds the process open).
+ * snapshots exist from registration on; the market runs from when the server is ready and stops
+ * when it closes (its one timer is unref'd, so it never holds the process open).
  *
- * In a cluster (`app.cluster` set) one node owns the market at a time (`services/market/cluster.ts`):
- * every node forwards requests to it through Redis and mirrors its state for snapshots. Competing
- * for ownership starts when the server is ready; on close the owner saves and hands it over at once.
+ * The service takes its cluster roles (`services/market/roles.ts`) from here: the local ones on a
+ * node on its own (requests applied at once, always the owner), the Redis ones when `app.cluster`
+ * is set (`cluster/market/`): one node owns the market at a time, every node appends requests to
+ * its inbox stream and mirrors its state for snapshots. Competing for ownership starts when the
+ * server is ready; on close the owner saves and hands it over at once.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { createMarketCluster } from '../services/market/cluster';
+import { createRedisMarket } from '../cluster/market/ownership';
+import { LocalMarketInbox, LocalMarketOwnership, type MarketOwnership } from '../services/market/roles';
 import { MarketService } from '../services/market/service';
 
 const marketPlugin: FastifyPluginAsync = async (app) => {
@@ -19,28 +22,23 @@ const marketPlugin: FastifyPluginAsync = async (app) => {
     return;
   }
   const node = app.cluster;
+  let market: MarketService;
+  let ownership: MarketOwnership;
   if (node === null) {
-    const market = new MarketService(app.broker, { updatesPerSecond });
-    app.decorate('market', market);
-    app.addHook('onReady', async () => {
-      market.start();
-      app.log.info({ updatesPerSecond }, 'market open');
-    });
-    app.addHook('onClose', async () => {
-      market.close();
-    });
-    return;
+    market = new MarketService(app.broker, { updatesPerSecond, inbox: new LocalMarketInbox() });
+    ownership = new LocalMarketOwnership(market);
+  } else {
+    const logger = app.log.child({ component: 'market' });
+    ({ market, ownership } = createRedisMarket(node, app.broker, { updatesPerSecond }, { logger }));
   }
-
-  const logger = app.log.child({ component: 'market' });
-  const { market, cluster } = createMarketCluster(node, app.broker, { updatesPerSecond }, { logger });
   app.decorate('market', market);
   app.addHook('onReady', async () => {
-    await cluster.start();
-    app.log.info({ updatesPerSecond, node: node.id }, 'market open: competing to own it');
+    await ownership.start();
+    if (node === null) app.log.info({ updatesPerSecond }, 'market open');
+    else app.log.info({ updatesPerSecond, node: node.id }, 'market open: competing to own it');
   });
   app.addHook('onClose', async () => {
-    await cluster.close();
+    await ownership.close();
     market.close();
   });
 };

@@ -3,6 +3,7 @@ import { connectClient, header, settle, text } from '@stomping-ground/broker/tes
 import type { BrokerStatsPayload } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
 import { BrokerStatsService, perSecond } from '../../src/services/broker-stats/service';
+import { LocalStatsTotals, type StatsTotals } from '../../src/services/broker-stats/totals';
 
 const STATS = '/topic/broker/stats';
 
@@ -69,6 +70,50 @@ describe('the broker stats topic', () => {
     expect(service.tick()).toMatchObject({ sessions: 0, messagesInPerSecond: 0 });
     expect(broker.stats().totals.messagesIn).toBe(0);
     service.close();
+  });
+});
+
+describe('the totals', () => {
+  it("alone, are this process's own figures, at once, and nothing to withdraw", async () => {
+    const totals = new LocalStatsTotals();
+    const own: BrokerStatsPayload = {
+      sessions: 2,
+      connections: 2,
+      messagesInPerSecond: 5,
+      messagesOutPerSecond: 7,
+      at: 1_000,
+    };
+    expect(totals.combine(own)).toBe(own);
+    await expect(totals.withdraw()).resolves.toBeUndefined();
+  });
+
+  it('given others, publishes theirs once read, its own while they cannot be, and withdraws on close', async () => {
+    const broker = new Broker();
+    let now = 1_000;
+    let readable = true;
+    let withdrawn = false;
+    const totals: StatsTotals = {
+      combine: async (own) => (readable ? { ...own, sessions: own.sessions + 10, nodes: 3 } : undefined),
+      withdraw: async () => {
+        withdrawn = true;
+      },
+    };
+    const service = new BrokerStatsService(broker, { now: () => now, totals });
+    const watcher = await connectClient(broker);
+    watcher.send('SUBSCRIBE', { id: 's', destination: STATS });
+    await settle();
+    now += 1_000;
+    service.tick();
+    await settle();
+    expect(payloads(watcher)[1]).toMatchObject({ sessions: 11, nodes: 3 });
+    readable = false;
+    now += 1_000;
+    service.tick();
+    await settle();
+    expect(payloads(watcher)[2]).toMatchObject({ sessions: 1 });
+    expect(payloads(watcher)[2]!.nodes).toBeUndefined();
+    await service.close();
+    expect(withdrawn).toBe(true);
   });
 });
 

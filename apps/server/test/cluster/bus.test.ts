@@ -106,8 +106,20 @@ describe('user destinations across nodes', () => {
       "alice's refresh on both of her nodes",
     );
     expect(JSON.parse(text(messagesOf(aliceThere).at(-1)!))).toMatchObject({ type: 'open-orders' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(messagesOf(bobThere).length).toBe(before[2]);
+    // Bob's own request, sent once alice's answer is in, is answered the same way (by the market's
+    // owner, over Redis, to bob's node): had alice's answer reached bob, it would come before his.
+    await sendWithReceipt(
+      bobThere,
+      'SEND',
+      [['destination', '/app/market/orders']],
+      '{"clientOrderId":"bob"}',
+    );
+    await until(() => messagesOf(bobThere).length > before[2]!, 5_000, "the answer to bob's own request");
+    expect(
+      messagesOf(bobThere)
+        .slice(before[2])
+        .map((frame) => JSON.parse(text(frame))),
+    ).toEqual([expect.objectContaining({ type: 'rejected', clientOrderId: 'bob' })]);
   });
 });
 

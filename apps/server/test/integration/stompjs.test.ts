@@ -36,21 +36,30 @@ function modernClient(login = 'guest', passcode = 'guest'): Promise<Client> {
   });
 }
 
+let subscriptions = 0;
+
+/**
+ * Subscribes for one MESSAGE. The SUBSCRIBE asks for a receipt, so `subscribed` resolves once the
+ * broker has the subscription: a SEND after that reaches it (STOMP 1.2, "RECEIPT").
+ */
 function nextMessage(
   client: Client,
   destination: string,
   ack?: 'client' | 'client-individual',
-): Promise<IMessage> {
-  return new Promise((resolve) => {
+): { subscribed: Promise<void>; message: Promise<IMessage> } {
+  const receipt = `subscribed-${++subscriptions}`;
+  const subscribed = new Promise<void>((resolve) => client.watchForReceipt(receipt, () => resolve()));
+  const message = new Promise<IMessage>((resolve) => {
     const subscription = client.subscribe(
       destination,
       (message) => {
         subscription.unsubscribe();
         resolve(message);
       },
-      ack ? { ack } : {},
+      ack ? { ack, receipt } : { receipt },
     );
   });
+  return { subscribed, message };
 }
 
 describe('the stompjs Client', () => {
@@ -63,13 +72,13 @@ describe('the stompjs Client', () => {
   it('publishes to a topic and receives its own message with the headers it set', async () => {
     const client = await modernClient();
     const received = nextMessage(client, '/topic/stompjs.echo');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await received.subscribed;
     client.publish({
       destination: '/topic/stompjs.echo',
       body: '{"hello":"world"}',
       headers: { 'content-type': 'application/json', 'x-trace': 'a:b' },
     });
-    const message = await received;
+    const message = await received.message;
     expect(message.body).toBe('{"hello":"world"}');
     expect(message.headers['content-type']).toBe('application/json');
     expect(message.headers['x-trace']).toBe('a:b');
@@ -89,10 +98,10 @@ describe('the stompjs Client', () => {
   it('sends and receives a binary body byte for byte', async () => {
     const client = await modernClient();
     const received = nextMessage(client, '/topic/stompjs.binary');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await received.subscribed;
     const body = Uint8Array.from([0, 1, 2, 0xff, 0xfe, 0, 0x80]);
     client.publish({ destination: '/topic/stompjs.binary', binaryBody: body });
-    const message = await received;
+    const message = await received.message;
     expect(Array.from(message.binaryBody)).toEqual(Array.from(body));
   });
 
@@ -100,10 +109,10 @@ describe('the stompjs Client', () => {
     const client = await modernClient();
     const first = nextMessage(client, '/queue/stompjs.nack', 'client-individual');
     client.publish({ destination: '/queue/stompjs.nack', body: 'retry me' });
-    const message = await first;
+    const message = await first.message;
     const second = nextMessage(client, '/queue/stompjs.nack', 'client-individual');
     message.nack();
-    const again = await second;
+    const again = await second.message;
     expect(again.body).toBe('retry me');
     expect(again.headers.redelivered).toBe('true');
     again.ack();
@@ -116,10 +125,13 @@ describe('the stompjs Client', () => {
     const tx = client.begin();
     client.publish({ destination: '/queue/stompjs.tx', body: 'one', headers: { transaction: tx.id } });
     client.publish({ destination: '/queue/stompjs.tx', body: 'two', headers: { transaction: tx.id } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(bodies).toEqual([]);
+    // Frames of one connection are handled in order: had the broker not held the transaction's
+    // SENDs, they would reach the queue, and this reader, before a plain SEND sent after them.
+    client.publish({ destination: '/queue/stompjs.tx', body: 'marker' });
+    await expect.poll(() => bodies.includes('marker')).toBe(true);
+    expect(bodies).toEqual(['marker']);
     tx.commit();
-    await expect.poll(() => bodies).toEqual(['one', 'two']);
+    await expect.poll(() => bodies).toEqual(['marker', 'one', 'two']);
   });
 
   it('is refused with an ERROR for a wrong passcode', async () => {

@@ -11,20 +11,20 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { leaseKeys } from '../../src/cluster/lease';
 import {
-  createMarketCluster,
-  decodeStoredState,
-  encodeStoredState,
-  MARKET_LEASE,
-  type MarketCluster,
-  marketKeys,
-} from '../../src/services/market/cluster';
-import {
   compareStreamIds,
   decodeRequest,
   encodeRequest,
-  MarketInbox,
   nextStreamId,
-} from '../../src/services/market/inbox';
+  RedisMarketInbox,
+} from '../../src/cluster/market/inbox';
+import {
+  createRedisMarket,
+  decodeStoredState,
+  encodeStoredState,
+  MARKET_LEASE,
+  marketKeys,
+  type RedisMarketOwnership,
+} from '../../src/cluster/market/ownership';
 import type { MarketRequest } from '../../src/services/market/requests';
 import { MarketService } from '../../src/services/market/service';
 import { splitCandles } from '../../src/services/market/state';
@@ -76,7 +76,7 @@ describe('the inbox when Redis is away', () => {
     const node = new ClusterNode({ url: `redis://127.0.0.1:${await freePort()}`, prefix: 'unreachable' });
     await node.start(100);
     try {
-      const inbox = new MarketInbox(node);
+      const inbox = new RedisMarketInbox(node);
       const refused = await inbox
         .append(orderRequest('alice', { clientOrderId: 'x' }))
         .catch((e: unknown) => e);
@@ -93,7 +93,7 @@ describe('an owner taking over', () => {
   let prefix: string;
   let redis: Redis;
   let node: ClusterNode;
-  let cluster: MarketCluster | undefined;
+  let cluster: RedisMarketOwnership | undefined;
 
   beforeEach(async () => {
     prefix = `test-${randomBytes(4).toString('hex')}`;
@@ -114,7 +114,7 @@ describe('an owner taking over', () => {
     const previous = new MarketService(new Broker(), { updatesPerSecond: 0 });
     const first = orderRequest('alice', { clientOrderId: 'first', price: 4000 });
     const second = orderRequest('alice', { clientOrderId: 'second', price: 4001 });
-    const inbox = new MarketInbox(node);
+    const inbox = new RedisMarketInbox(node);
     await inbox.append(first);
     await inbox.append(second);
     const [firstId, secondId] = (await redis.xrange(inbox.key, '-', '+')).map(([id]) => id);
@@ -127,7 +127,7 @@ describe('an owner taking over', () => {
 
     const taker = participant(node);
     const { market } = taker;
-    cluster = taker.cluster;
+    cluster = taker.ownership;
     const alice = await connectClient(taker.broker, { login: 'alice', passcode: 'alice' });
     alice.send('SUBSCRIBE', { id: 'orders', destination: MarketDestination.orderEvents });
     await settle();
@@ -156,21 +156,21 @@ describe('an owner taking over', () => {
     const first = participant(node);
     const second = participant(other);
     try {
-      await first.cluster.start();
-      await until(() => first.cluster.owner, 5_000, 'the first node to own the market');
-      await second.cluster.start();
+      await first.ownership.start();
+      await until(() => first.ownership.owner, 5_000, 'the first node to own the market');
+      await second.ownership.start();
       await first.inbox.append(orderRequest('alice', { clientOrderId: 'kept', price: 4000 }));
       await until(() => first.market.toState().exchange.open.length === 1, 5_000, 'the order applied');
 
-      await first.cluster.close();
+      await first.ownership.close();
       // Released, not left to expire: the lease is free (or already taken) the moment close returns.
       expect([null, 'other']).toContain(await redis.get(leaseKeys(node, MARKET_LEASE).lease));
-      await until(() => second.cluster.owner, 5_000, 'the second node to take the market');
+      await until(() => second.ownership.owner, 5_000, 'the second node to take the market');
       const open = second.market.toState().exchange.open.map(({ order }) => order.clientOrderId);
       expect(open).toEqual(['kept']);
     } finally {
-      await first.cluster.close();
-      await second.cluster.close();
+      await first.ownership.close();
+      await second.ownership.close();
       await other.close();
     }
   });
@@ -179,5 +179,5 @@ describe('an owner taking over', () => {
 /** A node's market, wired as the plugin wires it in cluster mode. */
 function participant(on: ClusterNode) {
   const broker = new Broker();
-  return { broker, ...createMarketCluster(on, broker, { updatesPerSecond: 0 }) };
+  return { broker, ...createRedisMarket(on, broker, { updatesPerSecond: 0 }) };
 }

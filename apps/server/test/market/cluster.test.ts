@@ -18,7 +18,7 @@ import {
   type Portfolio,
 } from '@stomping-ground/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MARKET_LEASE } from '../../src/services/market/cluster';
+import { MARKET_LEASE } from '../../src/cluster/market/ownership';
 import { nodeRoles, startCluster, type TestCluster } from '../support/cluster';
 import { ClusterClients } from '../support/cluster-clients';
 import type { StompProbe } from '../support/probe';

@@ -3,8 +3,11 @@
  *
  * Order flow runs on a server whose simulation is off (`updatesPerSecond: 0`), so the books hold
  * only the test's own orders and every fill is predictable; a fresh server per test keeps books
- * and portfolios apart. Market data runs on a server with the simulation on, as users see it.
+ * and portfolios apart. Market data runs on a server with the simulation on, as users see it. The
+ * rate limit runs on a bare broker, on a clock the test moves (the service's `now` option).
  */
+import { Broker } from '@stomping-ground/broker';
+import { connectClient, until } from '@stomping-ground/broker/testing';
 import {
   type BookDepth,
   type Candle,
@@ -20,6 +23,7 @@ import {
   type TradeTape,
 } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MarketService } from '../../src/services/market/service';
 import { type RunningServer, startServer } from '../support/app';
 import type { StompProbe } from '../support/probe';
 import { header, ProbePool, sendWithReceipt, subscribe, text } from '../support/raw';
@@ -328,32 +332,6 @@ describe('trading on the market service', () => {
     });
   });
 
-  it('rate-limits a session that floods orders, and serves it again once it slows down', async () => {
-    const alice = await trader(pool, 'alice');
-    const flood = 60;
-    for (let i = 0; i < flood; i++) {
-      alice.probe.send({
-        command: 'SEND',
-        headers: [['destination', MarketDestination.placeOrder]],
-        body: orderBody({ clientOrderId: `f-${i}`, price: 3000 + i }),
-      });
-    }
-    const events = await alice.inbox.take<OrderEvent>(ORDERS, flood);
-    // A burst of 40 goes through at once; after that only what was earned meanwhile (20 a second).
-    expect(events.slice(0, 40).every((event) => event.type === 'accepted')).toBe(true);
-    const refused = events.filter((event) => event.type === 'rejected');
-    expect(refused.length).toBeGreaterThan(0);
-    expect(refused.length + events.filter((event) => event.type === 'accepted').length).toBe(flood);
-    for (const event of refused) {
-      expect(event).toMatchObject({ reason: 'rate-limited', clientOrderId: `f-${events.indexOf(event)}` });
-    }
-
-    // Tokens come back at 20 a second: after 150 ms there are three, and the session is served again.
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    await placeOrder(alice.probe, { clientOrderId: 'after', price: 2999 });
-    expect(await alice.inbox.next<OrderEvent>(ORDERS)).toMatchObject({ type: 'accepted' });
-  });
-
   describe('a basket sent in a transaction', () => {
     async function sendBasket(
       probe: StompProbe,
@@ -439,6 +417,47 @@ describe('trading on the market service', () => {
     expectType(openOrders, 'open-orders');
     expect(openOrders.orders.map((order) => order.clientOrderId)).toEqual(['a-1']);
     expect(await alice.inbox.next<Portfolio>(PORTFOLIO)).toMatchObject({ login: 'alice', cash: 10_000_000 });
+  });
+});
+
+describe('rate limiting, on the market’s own clock', () => {
+  it('rate-limits a session that floods orders, and serves it again once it slows down', async () => {
+    let now = Date.UTC(2026, 0, 5, 14, 30);
+    const broker = new Broker();
+    const market = new MarketService(broker, { updatesPerSecond: 0, now: () => now });
+    const alice = await connectClient(broker, { login: 'alice', passcode: 'alice' });
+    alice.send('SUBSCRIBE', { id: ORDERS, destination: MarketDestination.orderEvents });
+    // What came after the snapshot of open orders.
+    const events = (): OrderEvent[] =>
+      alice
+        .bodies()
+        .slice(1)
+        .map((body) => JSON.parse(body) as OrderEvent);
+    const order = (clientOrderId: string, price: number) =>
+      alice.send('SEND', { destination: MarketDestination.placeOrder }, orderBody({ clientOrderId, price }));
+
+    const flood = 60;
+    for (let i = 0; i < flood; i++) order(`f-${i}`, 3000 + i);
+    await until(() => events().length === flood, 5_000, 'an answer to every order');
+    // The clock stood still: the burst of 40 goes through, the rest is refused.
+    const answers = events();
+    expect(answers.slice(0, 40).every((event) => event.type === 'accepted')).toBe(true);
+    expect(answers.slice(40)).toEqual(
+      Array.from({ length: flood - 40 }, (_, i) =>
+        expect.objectContaining({ type: 'rejected', reason: 'rate-limited', clientOrderId: `f-${40 + i}` }),
+      ),
+    );
+
+    // Tokens come back at 20 a second: 100 ms later there are two, and the session is served again.
+    now += 100;
+    for (const [i, id] of ['after-1', 'after-2', 'too-soon'].entries()) order(id, 2999 - i);
+    await until(() => events().length === flood + 3, 5_000, 'an answer to the three orders');
+    expect(events().slice(flood)).toMatchObject([
+      { type: 'accepted', order: { clientOrderId: 'after-1' } },
+      { type: 'accepted', order: { clientOrderId: 'after-2' } },
+      { type: 'rejected', reason: 'rate-limited', clientOrderId: 'too-soon' },
+    ]);
+    market.close();
   });
 });
 

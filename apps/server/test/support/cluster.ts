@@ -1,12 +1,16 @@
 /**
- * Several real server processes sharing the real Redis at 127.0.0.1:6379 (or `TEST_REDIS_URL`):
- * a cluster for a test. Each cluster gets its own key prefix, so test files running side by side
- * never see each other's topics, queues or leases, and its keys are deleted afterwards.
+ * Several real server processes sharing a real Redis: a cluster for a test. Each cluster gets its
+ * own key prefix, so clusters on the same Redis never see each other's topics, queues or leases,
+ * and its keys are deleted afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { freePort, ServerProcess } from './server-process';
 
+/**
+ * `TEST_REDIS_URL`: in the cluster tests, the private Redis `redis-setup.ts` started for the run
+ * (or the one it named beforehand); elsewhere (the cluster benchmark), 127.0.0.1:6379 by default.
+ */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestCluster {

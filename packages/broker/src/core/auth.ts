@@ -1,9 +1,9 @@
 /**
  * Authentication is a port: the broker hands the CONNECT frame's credentials to an `Authenticator`
- * and either gets a login (the name `/user/…` destinations and app handlers see) or a refusal.
+ * and either gets a login (the name `/user/…` destinations and app handlers see) or a refusal. The
+ * implementations (fixed accounts, minted guests, claimed names, the demo default) are in `identities.ts`.
  */
 import type { Header } from '@stomping-ground/protocol';
-import { identityAuthenticator, MemoryClaimStore, randomSecret } from './identities';
 
 export interface Credentials {
   /** The CONNECT frame's `login` header. */
@@ -25,23 +25,3 @@ export type AuthResult =
   | { readonly ok: false; readonly reason: string };
 
 export type Authenticator = (credentials: Credentials) => Promise<AuthResult>;
-
-/** The demo users: `guest`/`guest` is the login most STOMP snippets use. */
-export const DEMO_USERS: Readonly<Record<string, string>> = Object.freeze({
-  guest: 'guest',
-  alice: 'alice',
-  bob: 'bob',
-});
-
-/**
- * The broker's default authenticator, on a node of its own: the fixed `users`, guests minted under
- * a secret made up at start-up, and names claimed for the process's lifetime (`identities.ts`).
- */
-export function demoAuthenticator(users: Readonly<Record<string, string>> = DEMO_USERS): Authenticator {
-  return identityAuthenticator({
-    users,
-    guests: true,
-    claims: new MemoryClaimStore(),
-    secret: randomSecret(),
-  });
-}

@@ -7,6 +7,7 @@
  */
 import { DEFAULT_DECODER_LIMITS, type Headers, type StompVersion } from '@stomping-ground/protocol';
 import { type AppHandler, AppRoutes } from './app-handlers';
+import type { BrokerLink } from './broker-link';
 import { DestinationKind, parseDestination, toUserDestination } from './destinations';
 import { BrokerError, BrokerErrorCode } from './errors';
 import { FlowControl } from './flow-control';
@@ -46,6 +47,7 @@ export class Broker {
   private readonly ids = new IdSource();
   private readonly clock: HeartbeatClock;
   private readonly router: Router;
+  private readonly link: BrokerLink;
   private readonly appRoutes = new AppRoutes();
   private readonly snapshots = new SnapshotProviders();
   private readonly sessions = new Set<Session>();
@@ -56,27 +58,32 @@ export class Broker {
   private readonly host: SessionHost;
   private shutdownPromise: Promise<void> | undefined;
   private allClosed: (() => void) | undefined;
-  /** What the queue store kept from an earlier run, restored by the constructor. */
+  /** What the link's queue store kept from an earlier run, restored by the constructor. */
   readonly restored: { readonly messages: number; readonly queues: number };
 
   /**
-   * Restores the queues the `queueStore` kept before anything else. Throws a `RangeError` naming
-   * the first option that is out of range.
+   * Attaches the link (`link`, or a `LocalLink` with `queueStore`), which restores the queues kept
+   * from an earlier run, before anything else. Throws a `RangeError` naming the first option that
+   * is out of range.
    */
   constructor(options: BrokerOptions = {}) {
     this.options = resolveOptions(options);
     this.clock = new HeartbeatClock(this.options.timerResolutionMs, () => this.options.clock.now());
-    const link = this.options.cluster;
-    this.router = new Router(this.options.limits, link, this.options.queueStore);
-    this.restored = this.router.restoreQueues();
-    link?.attach({
-      deliverTopic: (message) => this.router.deliverTopic(message),
-      deliverUser: (login, message) => this.router.deliverUser(login, message),
-      localQueue: (name) => this.router.localQueue(name),
+    this.link = this.options.link;
+    const router = new Router(this.options.limits, this.link);
+    this.router = router;
+    this.link.attach({
+      deliverTopic: (message) => router.deliverTopic(message),
+      deliverUser: (login, message) => router.deliverUser(login, message),
+      localQueue: (name) => router.localQueue(name),
+      enqueueHere: (message) => router.enqueueHere(message),
+      assertRoomHere: (sends) => router.assertRoomHere(sends),
+      restoreHere: (queue, message, redelivered) => router.restoreHere(queue, message, redelivered),
       observer: this.options.observer,
       maxQueueDepth: this.options.limits.maxQueueDepth,
       maxQueueBytes: this.options.limits.maxQueueBytes,
     });
+    this.restored = { messages: router.restoredMessages, queues: router.queueCount };
     this.host = {
       options: this.options,
       router: this.router,
@@ -176,8 +183,8 @@ export class Broker {
       this.router.publishTopic(message);
       return;
     }
-    // In a cluster the queue is in Redis and storing it takes a round trip: nobody waits here, so
-    // a failure is logged and counted rather than thrown.
+    // Keeping it may take a while (a disk write, a round trip to a cluster's Redis): nobody waits
+    // here, so a failure is logged and counted rather than thrown.
     this.router.sendToQueue(message)?.catch((error: unknown) => {
       this.options.observer.messageDropped('queue-unavailable');
       this.options.logger.warn({ err: error, destination }, 'a published queue message was not stored');
@@ -211,7 +218,7 @@ export class Broker {
   hasSubscribers(topic: string): boolean {
     if (this.router.hasTopicSubscribers(topic)) return true;
     // Other nodes' readers, as the cluster last said: a new reader elsewhere counts within a second.
-    return this.options.cluster?.hasRemoteSubscribers(topic) ?? false;
+    return this.link.hasRemoteSubscribers(topic);
   }
 
   /**

@@ -265,3 +265,23 @@ export function identityAuthenticator(options: IdentityOptions): Authenticator {
     }
   };
 }
+
+/** The demo users: `guest`/`guest` is the login most STOMP snippets use. */
+export const DEMO_USERS: Readonly<Record<string, string>> = Object.freeze({
+  guest: 'guest',
+  alice: 'alice',
+  bob: 'bob',
+});
+
+/**
+ * The broker's default authenticator, on a node of its own: the fixed `users`, guests minted under
+ * a secret made up at start-up, and names claimed for the process's lifetime (above).
+ */
+export function demoAuthenticator(users: Readonly<Record<string, string>> = DEMO_USERS): Authenticator {
+  return identityAuthenticator({
+    users,
+    guests: true,
+    claims: new MemoryClaimStore(),
+    secret: randomSecret(),
+  });
+}

@@ -3,12 +3,14 @@
  * (a bad value throws a `RangeError` naming the option).
  */
 import { DEFAULT_DECODER_LIMITS, type DecoderLimits, type HeartBeat } from '@stomping-ground/protocol';
-import { type Authenticator, demoAuthenticator } from './auth';
-import type { ClusterLink } from './cluster-link';
+import type { Authenticator } from './auth';
+import type { BrokerLink } from './broker-link';
 import { DEFAULT_DESTINATION_RULES, type DestinationRule, SlowConsumerPolicy } from './destinations';
+import { demoAuthenticator } from './identities';
+import { LocalLink } from './local-link';
 import { type Logger, silentLogger } from './logger';
 import { type BrokerObserver, silentObserver } from './observer';
-import { memoryQueueStore, type QueueStore } from './queue-store';
+import type { QueueStore } from './queue-store';
 
 /**
  * Bounds on what one client can make the broker hold. STOMP 1.2, "Size Limits", lets a server
@@ -92,12 +94,15 @@ export interface BrokerOptions {
   readonly logger?: Logger;
   /** Default: `performance.now()`. */
   readonly clock?: Clock;
-  /** Several brokers acting as one (see `ClusterLink`). Default: none, this broker is on its own. */
-  readonly cluster?: ClusterLink | undefined;
   /**
-   * Where a broker on its own keeps its queues' messages (see `QueueStore`); the broker restores
-   * them when it is created. Default: `memoryQueueStore`, nothing outlives the process. Not with
-   * `cluster`, whose queues are the cluster's.
+   * What lies beyond this process (see `BrokerLink`): a `ClusterBus` for several brokers acting as
+   * one. Default: a `LocalLink` with `queueStore`, this broker on its own.
+   */
+  readonly link?: BrokerLink | undefined;
+  /**
+   * Where a broker on its own keeps its queues' messages (see `QueueStore`): the store of its
+   * `LocalLink`, which restores them when the broker is created. Default: `memoryQueueStore`,
+   * nothing outlives the process. Not with `link`, which keeps queue messages its own way.
    */
   readonly queueStore?: QueueStore | undefined;
 }
@@ -117,8 +122,7 @@ export interface ResolvedOptions {
   readonly observer: BrokerObserver;
   readonly logger: Logger;
   readonly clock: Clock;
-  readonly cluster: ClusterLink | undefined;
-  readonly queueStore: QueueStore;
+  readonly link: BrokerLink;
 }
 
 const KiB = 1024;
@@ -206,8 +210,10 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
 
   const destinationRules = options.destinationRules ?? DEFAULT_DESTINATION_RULES;
   checkRules(destinationRules);
-  if (options.cluster !== undefined && options.queueStore !== undefined) {
-    throw new RangeError('queueStore and cluster exclude each other: a cluster keeps its queues itself');
+  if (options.link !== undefined && options.queueStore !== undefined) {
+    throw new RangeError(
+      "queueStore and link exclude each other: queueStore is the default LocalLink's store, and a link keeps queue messages its own way",
+    );
   }
 
   return {
@@ -224,12 +230,12 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedOptions {
     observer: options.observer ?? silentObserver,
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? performanceClock,
-    cluster: options.cluster,
-    queueStore: options.queueStore ?? memoryQueueStore,
+    link: options.link ?? new LocalLink(options.queueStore),
   };
 }
 
-function wholeNumber(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
+/** Throws a `RangeError` naming the option unless `value` is a whole number in range. */
+export function wholeNumber(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
     throw new RangeError(`${name} must be a whole number ${range}, got ${String(value)}`);

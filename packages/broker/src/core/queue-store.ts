@@ -1,14 +1,13 @@
 /**
- * The broker's port to where queue messages are kept on a node of its own: what a `/queue/…`
- * accepted, which of it was handed to a consumer, and what was consumed for good. The queues keep
- * working from memory; the store mirrors them so that they can be rebuilt after a restart or a
- * crash (`restore`). Like `Transport` and `ClusterLink`, the port keeps the core free of any
- * database.
+ * Where the queue messages of a broker on its own are kept: what a `/queue/…` accepted, which of
+ * it was handed to a consumer, and what was consumed for good. The queues keep working from
+ * memory; the store mirrors them so that they can be rebuilt after a restart or a crash
+ * (`restore`). The store belongs to the broker's `LocalLink`, which hears all of this from the
+ * queues: the core itself only knows its `BrokerLink`, and nothing of any database.
  *
  * Two implementations: `memoryQueueStore` here (nothing is kept beyond the process: the queues'
- * memory is all there is) and the SQLite store of the server (`src/store/sqlite-queue-store.ts`).
- * In a cluster the queues live in the cluster's Redis Streams (`ClusterLink`) and the store is the
- * memory one.
+ * memory is all there is) and the SQLite store (`src/store/sqlite-queue-store.ts`). In a cluster
+ * the link is the cluster's, and the queues live in its Redis Streams: there is no store.
  *
  * The calls are synchronous and cheap: a store records them and writes them in batches. `flushed`
  * is how a RECEIPT waits for the disk.

@@ -6,19 +6,17 @@
  * Messages that come back (a NACK, or their subscriber left before acknowledging them) are
  * redelivered before new ones, flagged `redelivered:true`, preferably to another subscriber.
  *
- * On a node of its own the queue tells its `QueueStore` what it accepted, handed out and saw
- * consumed, so that the store can rebuild it after a restart (`restore`).
- *
- * In a cluster the messages live in the cluster's queue (see `ClusterLink`): this queue holds only
- * what the link took for the consumers here, tells the link when they could take more, when a
- * delivery is consumed, and hands back what no local consumer is left to take.
+ * The queue tells the broker's link (`BrokerLink`) what happens to each message: accepted, handed
+ * out, consumed, left with no consumer here, and when its consumers could take more. On a node of
+ * its own the link records it in its `QueueStore`, so that the queue can be rebuilt after a
+ * restart (`restore`); in a cluster the messages live in the cluster's queue, and this one holds
+ * only what the link took for the consumers here (`accept`).
  */
-import type { ClusterLink } from './cluster-link';
+import type { BrokerLink } from './broker-link';
 import type { OutboundMessage } from './message';
-import { memoryQueueStore, type QueueStore } from './queue-store';
 import { AckMode, type Subscription } from './subscription';
 
-/** What one `auto` consumer counts for when the queue asks a cluster for more. */
+/** What one `auto` consumer counts for when the queue asks the link for more. */
 const AUTO_CONSUMER_SLOTS = 16;
 
 interface Entry {
@@ -43,14 +41,12 @@ export class Queue {
   private pending: Entry[] = [];
   private pendingHead = 0;
   private retainedBytes = 0;
-  private readonly link: ClusterLink | undefined;
-  private readonly store: QueueStore;
+  private readonly link: BrokerLink;
 
-  constructor(name: string, limits: QueueLimits, link?: ClusterLink, store: QueueStore = memoryQueueStore) {
+  constructor(name: string, limits: QueueLimits, link: BrokerLink) {
     this.name = name;
     this.limits = limits;
     this.link = link;
-    this.store = store;
   }
 
   /** Messages waiting for a consumer. */
@@ -91,20 +87,20 @@ export class Queue {
     if (this.depth === 0) {
       const consumer = this.pick(undefined);
       if (consumer !== undefined) {
-        this.store.add(this.name, message);
+        this.link.queueAdded(this, message);
         this.hand(consumer, message, false);
         return true;
       }
     }
     if (!this.hasRoomFor(1, message.body.length)) return false;
-    this.store.add(this.name, message);
+    this.link.queueAdded(this, message);
     this.pending.push({ message, redelivered: false, avoid: undefined });
     this.retainedBytes += message.body.length;
     this.dispatch();
     return true;
   }
 
-  /** Messages a cluster took for the consumers here: they skip the limits, as the link takes only what fits. */
+  /** Messages the link took (from a cluster) for the consumers here: they skip the limits, as the link takes only what fits. */
   accept(message: OutboundMessage, redelivered: boolean): void {
     this.pending.push({ message, redelivered, avoid: undefined });
     this.retainedBytes += message.body.length;
@@ -125,13 +121,12 @@ export class Queue {
   /** Deliveries a client acknowledged (ACK, or NACK-free settling of `client` mode). */
   acknowledged(messages: readonly OutboundMessage[]): void {
     if (messages.length === 0) return;
-    this.store.consumed(messages);
-    if (this.link !== undefined) this.link.queueConsumed(this, messages);
+    this.link.queueConsumed(this, messages);
   }
 
   /**
    * How many more messages the consumers here could take now: each one's free prefetch window
-   * (a fixed batch for `auto` ones), less what already waits. A cluster takes no more than this.
+   * (a fixed batch for `auto` ones), less what already waits. A cluster link takes no more than this.
    */
   room(): number {
     let slots = 0;
@@ -145,9 +140,18 @@ export class Queue {
     return Math.max(0, slots - this.depth);
   }
 
-  /** In a cluster, when the last local consumer has gone: what waits here goes back to the cluster. */
+  /**
+   * When the last local consumer has gone and messages wait here, the link hears of it: a cluster
+   * takes them back (`takeWaiting`) for other nodes' consumers; on a node of its own they stay
+   * for the next consumer.
+   */
   releaseIfOrphaned(): void {
-    if (this.link === undefined || this.consumers.length > 0 || this.depth === 0) return;
+    if (this.consumers.length > 0 || this.depth === 0) return;
+    this.link.queueOrphaned(this);
+  }
+
+  /** Empties the queue of what waits here, redeliveries first, and returns it: for a link that keeps it elsewhere. */
+  takeWaiting(): OutboundMessage[] {
     const messages = [
       ...this.redeliveries.map((entry) => entry.message),
       ...this.pending.slice(this.pendingHead).map((entry) => entry.message),
@@ -156,19 +160,16 @@ export class Queue {
     this.pending = [];
     this.pendingHead = 0;
     this.retainedBytes = 0;
-    this.link.queueReleased(this, messages);
+    return messages;
   }
 
   /**
    * Messages a subscriber gave back (a NACK, or it left), oldest first: they go out again before
-   * anything new, to another subscriber if one can take them. In a cluster, when no other consumer
-   * is here, they go back to the cluster so that a consumer on another node gets them.
+   * anything new, to another subscriber if one can take them. When no other consumer is here they
+   * are offered to the link: a cluster takes them, so that a consumer on another node gets them.
    */
   requeue(messages: readonly OutboundMessage[], from: Subscription): void {
-    if (this.link !== undefined && !this.consumers.some((consumer) => consumer !== from)) {
-      this.link.queueReleased(this, messages);
-      return;
-    }
+    if (!this.hasConsumerBesides(from) && this.link.queueReleased(this, messages)) return;
     for (const message of messages) {
       this.redeliveries.push({ message, redelivered: true, avoid: from });
       this.retainedBytes += message.body.length;
@@ -199,16 +200,19 @@ export class Queue {
       this.hand(consumer, entry.message, entry.redelivered);
     }
     // Everything here is out: a cluster may have more for these consumers.
-    if (this.link !== undefined && this.consumers.length > 0) this.link.queueDemand(this);
+    if (this.consumers.length > 0) this.link.queueDemand(this);
   }
 
   private hand(consumer: Subscription, message: OutboundMessage, redelivered: boolean): void {
     // STOMP 1.2, "SUBSCRIBE ack Header": in `auto` mode a message is consumed once sent.
-    const consumed = consumer.ack === AckMode.AUTO;
-    if (consumed) this.store.consumed([message]);
-    else this.store.delivered(message);
+    if (consumer.ack === AckMode.AUTO) this.link.queueConsumed(this, [message]);
+    else this.link.queueDelivered(this, message);
     consumer.owner.deliver(consumer, message, redelivered);
-    if (this.link !== undefined && consumed) this.link.queueConsumed(this, [message]);
+  }
+
+  private hasConsumerBesides(subscription: Subscription): boolean {
+    for (const consumer of this.consumers) if (consumer !== subscription) return true;
+    return false;
   }
 
   private peek(): Entry | undefined {

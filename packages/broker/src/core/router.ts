@@ -4,13 +4,16 @@
  * Topics and user destinations are plain sets of subscriptions (fan-out); queues are `Queue`s
  * (competing consumers). A user subscription is filed under its login and destination together, so
  * a message for one login can never reach another's subscription.
+ *
+ * Whatever goes beyond this process goes through the broker's link (`BrokerLink`): the other
+ * nodes of a cluster, and where queue messages are kept. The router always has one (on a node of
+ * its own a `LocalLink`), so it never asks whether it is in a cluster.
  */
-import type { ClusterLink } from './cluster-link';
+import type { BrokerLink, QueueBatch, QueueSends } from './broker-link';
 import { DestinationKind, userRouteKey } from './destinations';
 import { BrokerError, BrokerErrorCode } from './errors';
 import type { OutboundMessage } from './message';
 import { Queue, type QueueLimits } from './queue';
-import { memoryQueueStore, type QueueStore } from './queue-store';
 import type { Subscription } from './subscription';
 
 export interface RouterLimits extends QueueLimits {
@@ -31,39 +34,34 @@ export class Router {
   private readonly topics = new Map<string, Set<Subscription>>();
   private readonly users = new Map<string, Set<Subscription>>();
   private readonly queues = new Map<string, Queue>();
-  /** Local subscriptions to user destinations, per login: a login is watched in the cluster while it has any. */
+  /** Local subscriptions to user destinations, per login: a login is watched by the link while it has any. */
   private readonly userLogins = new Map<string, number>();
   private subscriptions = 0;
-  private readonly link: ClusterLink | undefined;
-  private readonly store: QueueStore;
+  private readonly link: BrokerLink;
+  /** Messages the link handed back from an earlier run (`restoreHere`). */
+  private restored = 0;
 
-  constructor(limits: RouterLimits, link?: ClusterLink, store: QueueStore = memoryQueueStore) {
+  constructor(limits: RouterLimits, link: BrokerLink) {
     this.limits = limits;
     this.link = link;
-    this.store = store;
+  }
+
+  get restoredMessages(): number {
+    return this.restored;
   }
 
   /**
-   * Rebuilds the queues from what the store kept, before any session exists. Restored messages
-   * and queues are kept whatever the limits say now: they were accepted under the limits then.
+   * A message kept from an earlier run, back in its queue, before any session exists. Restored
+   * messages and queues are kept whatever the limits say now: they were accepted under the limits then.
    */
-  restoreQueues(): { messages: number; queues: number } {
-    let messages = 0;
-    this.store.restore((name, message, redelivered) => {
-      let queue = this.queues.get(name);
-      if (queue === undefined) {
-        queue = new Queue(name, this.limits, this.link, this.store);
-        this.queues.set(name, queue);
-      }
-      queue.restore(message, redelivered);
-      messages++;
-    });
-    return { messages, queues: this.queues.size };
-  }
-
-  /** Whether messages flow through a cluster. */
-  get clustered(): boolean {
-    return this.link !== undefined;
+  restoreHere(name: string, message: OutboundMessage, redelivered: boolean): void {
+    let queue = this.queues.get(name);
+    if (queue === undefined) {
+      queue = new Queue(name, this.limits, this.link);
+      this.queues.set(name, queue);
+    }
+    queue.restore(message, redelivered);
+    this.restored++;
   }
 
   get subscriptionCount(): number {
@@ -83,23 +81,23 @@ export class Router {
   }
 
   /**
-   * Files a subscription; a queue subscription at once receives what the queue holds. In a cluster,
-   * returns a promise when the subscription is the first here to its topic or its login's user
-   * destinations: it resolves once other nodes' messages for it reach this node.
+   * Files a subscription; a queue subscription at once receives what the queue holds. Returns the
+   * link's promise when the subscription is the first here to its topic or its login's user
+   * destinations: in a cluster it resolves once other nodes' messages for it reach this node.
    */
   add(subscription: Subscription): Promise<void> | undefined {
     let watched: Promise<void> | undefined;
     switch (subscription.destination.kind) {
       case DestinationKind.TOPIC:
         if (addTo(this.topics, subscription.routeKey, subscription))
-          watched = this.link?.watchTopic(subscription.routeKey);
+          watched = this.link.watchTopic(subscription.routeKey);
         break;
       case DestinationKind.USER: {
         addTo(this.users, subscription.routeKey, subscription);
         const owner = loginOf(subscription.routeKey);
         const count = this.userLogins.get(owner) ?? 0;
         this.userLogins.set(owner, count + 1);
-        if (count === 0) watched = this.link?.watchUser(owner);
+        if (count === 0) watched = this.link.watchUser(owner);
         break;
       }
       case DestinationKind.QUEUE: {
@@ -127,7 +125,7 @@ export class Router {
       if (set === undefined || !set.delete(subscription)) return;
       if (set.size === 0) {
         map.delete(subscription.routeKey);
-        if (!isUser) this.link?.unwatchTopic(subscription.routeKey);
+        if (!isUser) this.link.unwatchTopic(subscription.routeKey);
       }
       if (isUser) {
         const login = loginOf(subscription.routeKey);
@@ -136,7 +134,7 @@ export class Router {
           this.userLogins.set(login, count);
         } else {
           this.userLogins.delete(login);
-          this.link?.unwatchUser(login);
+          this.link.unwatchUser(login);
         }
       }
       return;
@@ -160,7 +158,7 @@ export class Router {
   /** Every subscriber of the topic gets the message, on this node and (in a cluster) on the others. */
   publishTopic(message: OutboundMessage): void {
     this.deliverTopic(message);
-    this.link?.publishTopic(message);
+    this.link.publishTopic(message);
   }
 
   /** Every subscriber of the topic on this node gets the message. */
@@ -172,13 +170,11 @@ export class Router {
 
   /**
    * Every subscription of `login` to the message's user destination gets it, on this node and (in a
-   * cluster) on the others. Returns whether one here took it; in a cluster the link counts a message
-   * nobody anywhere took.
+   * cluster) on the others. Returns false when nobody took it; a cluster link, which learns that
+   * only later, counts a message nobody anywhere took itself.
    */
   publishUser(login: string, message: OutboundMessage): boolean {
-    const delivered = this.deliverUser(login, message);
-    this.link?.publishUser(login, message, delivered);
-    return delivered || this.link !== undefined;
+    return this.link.publishUser(login, message, this.deliverUser(login, message));
   }
 
   /** Every subscription of `login` on this node to the message's user destination gets it; false when there is none. */
@@ -195,41 +191,40 @@ export class Router {
   }
 
   /**
-   * One consumer of the queue gets the message, or the queue keeps it. Throws `STOMP_ERR_LIMIT` when
-   * full. With a store on disk the returned promise resolves once the message is written there
-   * (synced). In a cluster the message goes to the cluster's queue instead: the returned promise
-   * resolves once it is stored there, and rejects with `STOMP_ERR_LIMIT` when it is full.
+   * A client's queue message, to the link, which decides where it is kept: on a node of its own in
+   * the queue here (see `enqueueHere`), in a cluster in the cluster's queue. Throws or rejects with
+   * `STOMP_ERR_LIMIT` when the queue is full; the returned promise resolves once the message is
+   * kept beyond this process (a store on disk has synced, the cluster has stored it).
    */
   sendToQueue(message: OutboundMessage): Promise<void> | undefined {
-    if (this.link !== undefined) return this.link.enqueue([message]);
+    return this.link.enqueue(message);
+  }
+
+  /**
+   * The queue SENDs of a COMMIT, kept all or none (see `QueueBatch`). Throws `STOMP_ERR_LIMIT`
+   * before any of them takes effect when the link already knows they cannot all be kept.
+   */
+  openQueueBatch(sends: QueueSends): QueueBatch {
+    return this.link.openBatch(sends);
+  }
+
+  /** Resolves once the link has kept every queue change so far (see `BrokerLink.flushed`). */
+  flushed(): Promise<void> | undefined {
+    return this.link.flushed();
+  }
+
+  /** One consumer of the queue here gets the message, or the queue keeps it. Throws `STOMP_ERR_LIMIT` when full. */
+  enqueueHere(message: OutboundMessage): void {
     const queue = this.queueFor(message.destination);
-    if (queue.enqueue(message)) return this.store.flushed();
+    if (queue.enqueue(message)) return;
     if (queue.isUnused) this.queues.delete(queue.name);
     throw new BrokerError(BrokerErrorCode.LIMIT, `queue ${message.destination} is full`, {
       detail: `queue ${message.destination} already holds ${queue.depth} messages (${queue.bytes} bytes) that no consumer can take; the limits are ${this.limits.maxQueueDepth} messages and ${this.limits.maxQueueBytes} bytes`,
     });
   }
 
-  /**
-   * In a cluster, stores a committed transaction's queue messages in the cluster's queues, all or
-   * none; the promise settles as `sendToQueue`'s does. Undefined on a node on its own, where
-   * `assertRoom` has made sure each `sendToQueue` succeeds, and where the store writes the SENDs of
-   * one COMMIT in one transaction (they are added within one event-loop turn).
-   */
-  sendAllToQueues(messages: readonly OutboundMessage[]): Promise<void> | undefined {
-    if (this.link === undefined || messages.length === 0) return undefined;
-    return this.link.enqueue(messages);
-  }
-
-  /** Resolves once the queue store has written every change so far (see `QueueStore.flushed`). */
-  flushed(): Promise<void> | undefined {
-    return this.store.flushed();
-  }
-
-  /** Throws `STOMP_ERR_LIMIT` unless every queue could keep what a transaction is about to send it. */
-  assertRoom(sends: ReadonlyMap<string, { count: number; bytes: number }>): void {
-    // In a cluster the queues live there: each SEND is checked as it is stored.
-    if (this.link !== undefined) return;
+  /** Throws `STOMP_ERR_LIMIT` unless every queue here could keep what a transaction is about to send it. */
+  assertRoomHere(sends: QueueSends): void {
     let newQueues = 0;
     for (const [name, { count, bytes }] of sends) {
       const queue = this.queues.get(name);
@@ -260,7 +255,7 @@ export class Router {
     let queue = this.queues.get(name);
     if (queue === undefined) {
       if (this.queues.size >= this.limits.maxQueues) throw this.tooManyQueues();
-      queue = new Queue(name, this.limits, this.link, this.store);
+      queue = new Queue(name, this.limits, this.link);
       this.queues.set(name, queue);
     }
     return queue;

@@ -33,6 +33,7 @@ import {
 } from '@stomping-ground/protocol';
 import type { AppContext, AppHandler, AppMessage, AppRoutes } from './app-handlers';
 import type { AuthResult, Credentials } from './auth';
+import type { QueueBatch } from './broker-link';
 import {
   type Destination,
   DestinationKind,
@@ -434,15 +435,15 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
   }
 
   /**
-   * Delivers a SEND. `clusterBatch`, during a COMMIT in a cluster, collects queue messages so that
-   * they are stored together, all or none.
+   * Delivers a SEND. `queueBatch`, during a COMMIT, takes its queue messages, so that they are
+   * kept together, all or none.
    */
   private route(
     destination: Destination,
     headers: Headers,
     body: Uint8Array,
     receipt: string | undefined,
-    clusterBatch?: OutboundMessage[],
+    queueBatch?: QueueBatch,
   ): void {
     const message = new OutboundMessage(destination.name, this.host.ids.nextMessageId(), headers, body);
     switch (destination.kind) {
@@ -450,8 +451,8 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
         this.host.router.publishTopic(message);
         return;
       case DestinationKind.QUEUE: {
-        if (clusterBatch !== undefined) {
-          clusterBatch.push(message);
+        if (queueBatch !== undefined) {
+          queueBatch.add(message);
           return;
         }
         // In a cluster the message is stored in Redis first: the RECEIPT (this one and every later
@@ -717,10 +718,9 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
         handlers.set(name, this.handlerFor(name));
       }
     }
-    this.host.router.assertRoom(queueSends);
+    const queueBatch = this.host.router.openQueueBatch(queueSends);
 
     const receipt = getHeader(frame.headers, 'receipt');
-    const clusterBatch: OutboundMessage[] | undefined = this.host.router.clustered ? [] : undefined;
     const batches = new Map<AppHandler, AppMessage[]>();
     for (const action of actions) {
       if (action.kind === 'send') {
@@ -728,7 +728,7 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
         const { destination, headers, body } = action;
         const handler = handlers.get(destination.name);
         if (handler === undefined) {
-          this.route(destination, headers, body, receipt, clusterBatch);
+          this.route(destination, headers, body, receipt, queueBatch);
         } else {
           const batch = batches.get(handler) ?? [];
           batch.push(this.appMessage(destination.name, headers, body));
@@ -740,8 +740,8 @@ export class Session implements SubscriptionOwner, Tickable, FlowParty {
         this.settle(action.subscription, action.key, action.kind === 'nack');
       }
     }
-    // In a cluster the queue messages are stored in one step; the RECEIPT waits for it.
-    this.holdReceiptsFor(this.host.router.sendAllToQueues(clusterBatch ?? []), receipt);
+    // The queue messages are kept all or none (in a cluster, stored in one step); the RECEIPT waits.
+    this.holdReceiptsFor(queueBatch.stored(), receipt);
     if (batches.size > 0) this.runBatches(batches, receipt);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The broker's cluster link on Redis (`ClusterLink`): what lets several nodes act as one broker.
+ * The broker's link on Redis (`BrokerLink`): what lets several nodes act as one broker.
  *
  * Topics and user destinations ride Redis pub/sub, one channel per topic (`<prefix>:t:<topic>`)
  * and per login (`<prefix>:u:<login>`). A node subscribes to a channel while one of its sessions
@@ -11,7 +11,7 @@
  *
  * Queues are Redis Streams with one consumer group (see `queues.ts`).
  */
-import type { ClusterDelivery, ClusterLink } from '../core/cluster-link';
+import type { BrokerLink, LinkHost, QueueBatch } from '../core/broker-link';
 import type { Logger } from '../core/logger';
 import type { OutboundMessage } from '../core/message';
 import type { Queue } from '../core/queue';
@@ -47,10 +47,10 @@ interface Watch {
   readonly unsubscribe: Promise<() => void>;
 }
 
-export class ClusterBus implements ClusterLink {
+export class ClusterBus implements BrokerLink {
   readonly node: ClusterNode;
   private readonly logger: Logger;
-  private delivery: ClusterDelivery | undefined;
+  private host: LinkHost | undefined;
   private queues: ClusterQueues | undefined;
   private readonly topics = new Map<string, Watch>();
   private readonly logins = new Map<string, Watch>();
@@ -72,9 +72,10 @@ export class ClusterBus implements ClusterLink {
     this.logger = logger;
   }
 
-  attach(delivery: ClusterDelivery): void {
-    this.delivery = delivery;
-    this.queues = new ClusterQueues(this.node, delivery, this.logger);
+  /** Nothing to restore: the queues' messages are in Redis, read as the consumers here can take them. */
+  attach(host: LinkHost): void {
+    this.host = host;
+    this.queues = new ClusterQueues(this.node, host, this.logger);
   }
 
   /** Starts the queues' wake-up listener and sweep, and the look-up of other nodes' readers. */
@@ -105,19 +106,21 @@ export class ClusterBus implements ClusterLink {
     this.send(topicChannel(this.node, message.destination), message, 'topic');
   }
 
-  publishUser(login: string, message: OutboundMessage, deliveredHere: boolean): void {
+  /** Always true: whether another node took it is known only once Redis answers, and counted then. */
+  publishUser(login: string, message: OutboundMessage, deliveredHere: boolean): boolean {
     const sent = this.send(this.node.key('u', login), message, 'user');
-    if (sent === undefined || deliveredHere) return;
+    if (sent === undefined || deliveredHere) return true;
     // Redis says how many nodes listen for the login; this node is one of them while it watches it.
     const self = this.logins.has(login) ? 1 : 0;
     void sent.then((listeners) => {
-      if (listeners >= 0 && listeners - self <= 0) this.delivery!.observer.messageDropped('no-subscriber');
+      if (listeners >= 0 && listeners - self <= 0) this.host!.observer.messageDropped('no-subscriber');
     });
+    return true;
   }
 
   watchTopic(destination: string): Promise<void> | undefined {
     return this.watch(this.topics, destination, topicChannel(this.node, destination), (message) =>
-      this.delivery!.deliverTopic(message),
+      this.host!.deliverTopic(message),
     );
   }
 
@@ -131,8 +134,7 @@ export class ClusterBus implements ClusterLink {
 
   watchUser(login: string): Promise<void> | undefined {
     return this.watch(this.logins, login, this.node.key('u', login), (message) => {
-      if (!this.delivery!.deliverUser(login, message))
-        this.delivery!.observer.messageDropped('no-subscriber');
+      if (!this.host!.deliverUser(login, message)) this.host!.observer.messageDropped('no-subscriber');
     });
   }
 
@@ -186,9 +188,34 @@ export class ClusterBus implements ClusterLink {
 
   // ── Queues ─────────────────────────────────────────────────────────────────────────────────────
 
-  enqueue(messages: readonly OutboundMessage[]): Promise<void> {
-    return this.queues!.enqueue(messages);
+  /** Stores the message in its queue's stream; rejects with `STOMP_ERR_LIMIT` when that is full. */
+  enqueue(message: OutboundMessage): Promise<void> {
+    return this.queues!.enqueue([message]);
   }
+
+  /** Collects a COMMIT's queue SENDs and stores them in one script run; Redis checks the bounds then. */
+  openBatch(): QueueBatch {
+    const queues = this.queues!;
+    const messages: OutboundMessage[] = [];
+    return {
+      add: (message) => messages.push(message),
+      stored: () => (messages.length === 0 ? undefined : queues.enqueue(messages)),
+    };
+  }
+
+  /**
+   * Nothing to wait for: a SEND's RECEIPT waits for its own storing, and acknowledgements that
+   * cannot reach Redis now are sent again later (an unacknowledged entry is redelivered, never lost).
+   */
+  flushed(): undefined {
+    return undefined;
+  }
+
+  /** Never called: a cluster's SENDs are stored in Redis (`enqueue`), not in the queue here. */
+  queueAdded(): void {}
+
+  /** The entry is in this node's pending list in Redis already, from when it was read. */
+  queueDelivered(): void {}
 
   queueDemand(queue: Queue): void {
     this.queues!.demand(queue.name);
@@ -198,7 +225,13 @@ export class ClusterBus implements ClusterLink {
     this.queues!.consumed(queue.name, messages);
   }
 
-  queueReleased(queue: Queue, messages: readonly OutboundMessage[]): void {
+  /** Back to the cluster, so that a consumer on another node gets them. */
+  queueReleased(queue: Queue, messages: readonly OutboundMessage[]): true {
     this.queues!.released(queue.name, messages);
+    return true;
+  }
+
+  queueOrphaned(queue: Queue): void {
+    this.queues!.released(queue.name, queue.takeWaiting());
   }
 }

@@ -23,7 +23,7 @@
  * acknowledgements wait and are sent again on reconnection.
  */
 import type { Headers } from '@stomping-ground/protocol';
-import type { ClusterDelivery } from '../core/cluster-link';
+import type { LinkHost } from '../core/broker-link';
 import { BrokerError, BrokerErrorCode } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { OutboundMessage } from '../core/message';
@@ -126,7 +126,7 @@ export interface ClusterQueueStats {
 
 export class ClusterQueues {
   private readonly node: ClusterNode;
-  private readonly delivery: ClusterDelivery;
+  private readonly host: LinkHost;
   private readonly logger: Logger;
   /** The stream entry id each message read here came from. */
   private readonly tickets = new WeakMap<OutboundMessage, string>();
@@ -143,9 +143,9 @@ export class ClusterQueues {
   private readonly stops: Array<() => void> = [];
   private counts = { stored: 0, read: 0, claimed: 0, acknowledged: 0, released: 0 };
 
-  constructor(node: ClusterNode, delivery: ClusterDelivery, logger: Logger) {
+  constructor(node: ClusterNode, host: LinkHost, logger: Logger) {
     this.node = node;
-    this.delivery = delivery;
+    this.host = host;
     this.logger = logger;
     node.redis.defineCommand('stompEnqueue', { lua: ENQUEUE });
     node.redis.defineCommand('stompAcknowledge', { numberOfKeys: 2, lua: ACKNOWLEDGE });
@@ -155,7 +155,7 @@ export class ClusterQueues {
     this.stops.push(
       await this.node.subscribe(this.wakeChannel, (payload) => {
         const name = payload.toString();
-        if (this.delivery.localQueue(name) !== undefined) this.demand(name);
+        if (this.host.localQueue(name) !== undefined) this.demand(name);
       }),
       this.node.onStatus((status) => {
         if (status === 'up') void this.resume();
@@ -198,7 +198,7 @@ export class ClusterQueues {
     const names = [...new Set(messages.map((message) => message.destination))].join(', ');
     if (!this.node.isUp) throw unavailable(names);
     const keys = messages.map((message) => this.streamKey(message.destination));
-    const { maxQueueDepth, maxQueueBytes } = this.delivery;
+    const { maxQueueDepth, maxQueueBytes } = this.host;
     const args: Array<string | number | Buffer> = [GROUP, maxQueueDepth, maxQueueBytes];
     for (const { destination, messageId, headers, body } of messages) {
       args.push(
@@ -261,7 +261,7 @@ export class ClusterQueues {
     let taken = 0;
     let groupMade = false;
     for (;;) {
-      const room = this.delivery.localQueue(name)?.room() ?? 0;
+      const room = this.host.localQueue(name)?.room() ?? 0;
       if (room <= 0) return taken;
       const count = Math.min(room, BATCH);
       let reply: Array<[Buffer, StreamEntry[]]> | null;
@@ -315,7 +315,7 @@ export class ClusterQueues {
       // nodes first; it takes it back itself at a later sweep if nobody else did.
       if (consumer === RELEASED && now - (this.lastRelease.get(name) ?? 0) < SWEEP_MS) continue;
       for (;;) {
-        const room = this.delivery.localQueue(name)?.room() ?? 0;
+        const room = this.host.localQueue(name)?.room() ?? 0;
         if (room <= 0) return taken;
         const count = Math.min(room, BATCH);
         const pending = (await this.node.redis.xpending(key, GROUP, '-', '+', count, consumer)) as Array<
@@ -359,7 +359,7 @@ export class ClusterQueues {
       const message = this.toMessage(name, entry);
       if (message !== undefined) messages.push(message);
     }
-    const queue = this.delivery.localQueue(name);
+    const queue = this.host.localQueue(name);
     if (queue === undefined || queue.consumerCount === 0) {
       this.released(name, messages);
       return;
@@ -437,7 +437,7 @@ export class ClusterQueues {
   private sweep(): void {
     if (!this.node.isUp) return;
     for (const name of this.known) {
-      if (this.delivery.localQueue(name) === undefined) {
+      if (this.host.localQueue(name) === undefined) {
         this.known.delete(name);
         this.lastClaim.delete(name);
         this.lastRelease.delete(name);

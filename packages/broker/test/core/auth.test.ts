@@ -1,7 +1,9 @@
 import { GUEST_PASSCODE_HEADER } from '@stomping-ground/protocol';
 import { describe, expect, it } from 'vitest';
-import { type AuthResult, DEMO_USERS, demoAuthenticator } from '../../src/core/auth';
+import type { AuthResult } from '../../src/core/auth';
 import {
+  DEMO_USERS,
+  demoAuthenticator,
   GuestIdentities,
   hashPasscode,
   IdentityRefusal,

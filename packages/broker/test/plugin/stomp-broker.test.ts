@@ -125,4 +125,17 @@ describe('stompBroker on a bare Fastify app', () => {
     expect(limits?.fragments).toBe(0);
     socket.close();
   });
+
+  it.each([
+    [{ tcp: { port: 70_000 } }, /tcp\.port/],
+    [{ closeGraceMs: -1 }, /closeGraceMs/],
+    [{ websocket: { path: 'ws' } }, /websocket\.path/],
+    [{ websocket: { allowedOrigins: ['https://example.com/app'] } }, /allowedOrigins/],
+    [{ broker: { connectTimeoutMs: 0 } }, /connectTimeoutMs/],
+  ] as const)('refuses bad options at registration, naming the option: %o', async (options, message) => {
+    app = Fastify();
+    await expect(app.register(stompBroker, options as Parameters<typeof stompBroker>[1])).rejects.toThrow(
+      message,
+    );
+  });
 });

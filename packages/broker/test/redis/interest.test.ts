@@ -5,6 +5,7 @@ import { topicChannel } from '../../src/redis/bus';
 import { RemoteInterest } from '../../src/redis/interest';
 import { ClusterNode } from '../../src/redis/node';
 import { TEST_REDIS_URL } from '../support/redis';
+import { until } from '../support/until';
 
 const prefix = `test-${randomBytes(4).toString('hex')}`;
 let here: ClusterNode;
@@ -40,7 +41,12 @@ describe('remote interest', () => {
     // This node's own listening is not another node's reader.
     const stopHere = await here.subscribe(topicChannel(here, '/topic/a'), () => {});
     listeningHere = true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The other node's UNSUBSCRIBE is not awaited: wait until Redis counts this node alone.
+    await until(
+      async () => (await here.redis.pubsub('NUMSUB', topicChannel(here, '/topic/a')))[1] === 1,
+      5_000,
+      'this node alone on the channel',
+    );
     await interest.refresh();
     expect(interest.has('/topic/a')).toBe(false);
     stopHere();

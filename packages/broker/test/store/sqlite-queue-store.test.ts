@@ -267,8 +267,8 @@ describe('the SQLite queue store', () => {
   it('cannot be combined with a cluster, whose queues are its own', () => {
     const store = new SqliteQueueStore({ dataDir });
     opened.push(store);
-    const link = {} as NonNullable<BrokerOptions['cluster']>;
-    expect(() => new Broker({ cluster: link, queueStore: store })).toThrow(RangeError);
+    const link = {} as NonNullable<BrokerOptions['link']>;
+    expect(() => new Broker({ link, queueStore: store })).toThrow(RangeError);
   });
 
   it('never writes a message an auto consumer took in the turn it came', async () => {

@@ -1,6 +1,7 @@
 /**
  * What other packages' tests share with the broker's own (`@stomping-ground/broker/testing`): a
- * client on a fake transport, to drive a `Broker` without sockets, and a wait for a state.
+ * client on a fake transport, to drive a `Broker` without sockets, a wait for a state, and a Redis
+ * server of a test's (or a test run's) own.
  */
 export {
   type ConnectOptions,
@@ -13,4 +14,5 @@ export {
   TestClient,
   text,
 } from './fake-transport';
+export { setupTestRedis, TestRedisServer } from './redis-server';
 export { until } from './until';

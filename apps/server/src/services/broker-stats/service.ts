@@ -4,22 +4,22 @@
  * the deltas of `broker.stats().totals` between two ticks, divided by the time between them.
  * A new subscriber gets the latest figures at once (snapshot on subscribe), then every update.
  *
- * In a cluster the figures are the whole cluster's: each node adds up every node's through Redis
- * (`ClusterTotals`), and says how many nodes that is (`nodes`). While Redis cannot be reached, a
- * node shows its own figures.
+ * The figures published are the `totals` (`totals.ts`): alone, this process's own; in a cluster
+ * the whole cluster's, each node adding up every node's through Redis and saying how many nodes
+ * that is (`nodes`). While they cannot be read, a node shows its own figures.
  */
 
 import type { Broker, BrokerStats } from '@stomping-ground/broker';
 import { BrokerDestination, type BrokerStatsPayload } from '@stomping-ground/protocol';
-import type { ClusterTotals } from './cluster-totals';
+import { LocalStatsTotals, type StatsTotals } from './totals';
 
 export interface BrokerStatsOptions {
   /** How often to measure and publish, in milliseconds. */
   readonly intervalMs?: number;
   /** The clock, for tests. */
   readonly now?: () => number;
-  /** In a cluster: where the nodes' figures are added up. */
-  readonly cluster?: ClusterTotals | undefined;
+  /** Where the figures are added up. Default: a `LocalStatsTotals`, this process's own. */
+  readonly totals?: StatsTotals;
 }
 
 const JSON_HEADERS = [['content-type', 'application/json']] as const;
@@ -30,9 +30,9 @@ export class BrokerStatsService {
   private timer: ReturnType<typeof setInterval> | undefined;
   private previous: { at: number; messagesIn: number; messagesOut: number };
   private latest: BrokerStatsPayload;
-  /** The cluster's totals at the last tick, when they could be read. */
+  /** The totals at the last tick, when they could be read. */
   private combined: BrokerStatsPayload | undefined;
-  private readonly cluster: ClusterTotals | undefined;
+  private readonly totals: StatsTotals;
   private readonly unregister: () => void;
 
   constructor(
@@ -42,7 +42,7 @@ export class BrokerStatsService {
     this.intervalMs = options.intervalMs ?? 1000;
     if (!(this.intervalMs > 0)) throw new RangeError('intervalMs must be above 0');
     this.now = options.now ?? Date.now;
-    this.cluster = options.cluster;
+    this.totals = options.totals ?? new LocalStatsTotals();
     const stats = broker.stats();
     const at = this.now();
     this.previous = { at, messagesIn: stats.totals.messagesIn, messagesOut: stats.totals.messagesOut };
@@ -69,18 +69,19 @@ export class BrokerStatsService {
     this.latest = this.measure(at, stats, elapsed);
     this.previous = { at, messagesIn: stats.totals.messagesIn, messagesOut: stats.totals.messagesOut };
     const own = this.latest;
-    if (this.cluster === undefined) {
-      this.publish(own);
-    } else {
-      void this.cluster.combine(own).then((combined) => {
-        this.combined = combined;
-        this.publish(combined ?? own);
-      });
-    }
+    const combined = this.totals.combine(own);
+    // Alone the totals are at hand, and go out within the tick; a cluster's come from Redis.
+    if (combined instanceof Promise) void combined.then((totals) => this.show(totals, own));
+    else this.show(combined, own);
     return own;
   }
 
-  /** The latest rates with this node's counts as they are now (in a cluster, added to the other nodes'). */
+  private show(combined: BrokerStatsPayload | undefined, own: BrokerStatsPayload): void {
+    this.combined = combined;
+    this.publish(combined ?? own);
+  }
+
+  /** The latest rates with this node's counts as they are now, within the totals (in a cluster, added to the other nodes'). */
   current(): BrokerStatsPayload {
     const stats = this.broker.stats();
     const combined = this.combined;
@@ -94,12 +95,12 @@ export class BrokerStatsService {
     };
   }
 
-  /** Stops; in a cluster, withdraws this node's figures from the totals at once. */
+  /** Stops, and withdraws this node's figures from the totals at once. */
   async close(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.unregister();
-    await this.cluster?.withdraw();
+    await this.totals.withdraw();
   }
 
   /**

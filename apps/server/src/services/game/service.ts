@@ -15,12 +15,13 @@
  * grace period (the player stands still, marked away) and `resume` with the seat's token takes it
  * back; a spectator simply goes. A room with no people left is closed.
  *
- * In a cluster (`node` given) each room runs on one node and requests arriving elsewhere are passed
- * to it (`cluster/game-cluster.ts`); this class then runs the rooms this node owns, for sessions of
- * any node. Without one, everything below happens here and nothing else changes.
+ * The service receives its cluster roles (`roles.ts`): every request goes through them, and they
+ * hear of every room opened, changed or closed and of every session entering or leaving one. Alone
+ * (`LocalGameRoles`) they hand everything straight back to the rooms here; in a cluster
+ * (`src/cluster/game/`) each room runs on one node, requests arriving elsewhere are passed to it,
+ * and this class runs the rooms this node owns, for sessions of any node. It never asks which.
  */
-import { randomBytes } from 'node:crypto';
-import { type Broker, type ClusterNode, type Logger, silentLogger } from '@stomping-ground/broker';
+import { type Broker, type Logger, silentLogger } from '@stomping-ground/broker';
 import {
   decodeInput,
   GameDestination,
@@ -29,45 +30,29 @@ import {
   type ResumeRequest,
   type RoomSummary,
 } from '@stomping-ground/protocol';
-import { GameCluster } from './cluster/game-cluster';
-import type { Member, RoomHost } from './cluster/room-host';
 import { InputRejection } from './inputs';
 import { GameLoop } from './loop';
 import { type GameOptions, type ResolvedGameOptions, resolveGameOptions } from './options';
-import { displayName, inputRoomId, parseJoinRequest, parseResumeRequest, Refusal } from './requests';
-import { Room, type RoomOutput } from './room';
+import { displayName, Refusal } from './requests';
+import { type GameRoles, type GameRolesFactory, LocalGameRoles, type Member, type RoomHost } from './roles';
+import type { Room, RoomOutput } from './room';
 import type { HumanSeat } from './seats';
 import { TickTimes, type TickTimesSummary } from './tick-times';
 
-/**
- * A session in a room run here. `node`: the cluster node the session is connected to (this one's
- * id for its own sessions); undefined on a node on its own.
- */
+/** A session in a room run here, and the node its connection is on (this one's for its own sessions). */
 type Membership =
   | {
       readonly room: Room;
       readonly kind: 'player';
       readonly seat: HumanSeat;
-      readonly node: string | undefined;
+      readonly node: string;
     }
   | {
       readonly room: Room;
       readonly kind: 'spectator';
       readonly login: string;
-      readonly node: string | undefined;
+      readonly node: string;
     };
-
-/** Where the broker's game requests go: straight to the rooms here, or through the cluster. */
-interface RequestFront {
-  join(body: Uint8Array, login: string, sessionId: string): void | Promise<void>;
-  resume(body: Uint8Array, login: string, sessionId: string): void | Promise<void>;
-  leave(login: string, sessionId: string): void | Promise<void>;
-  input(destination: string, body: Uint8Array, sessionId: string): void;
-  sessionClosed(login: string, sessionId: string): void;
-}
-
-/** `roomToPlay`'s answer in a cluster when no room here has a seat: open one (which takes Redis). */
-const NEW_ROOM = Symbol('new room');
 
 export interface GameStats {
   readonly rooms: readonly RoomSummary[];
@@ -101,7 +86,7 @@ export class GameService {
   private readonly memberships = new Map<string, Membership>();
   private readonly tickTimes = new TickTimes(1024);
   private readonly unregister: Array<() => void> = [];
-  private readonly cluster: GameCluster | undefined;
+  private readonly roles: GameRoles;
   private readonly snapshotBytes: Record<SnapshotKind, number> = { player: 0, topic: 0, json: 0 };
   /** The broker as the rooms see it: every byte they send is a snapshot, and is counted here. */
   private readonly roomOutput: RoomOutput = {
@@ -115,7 +100,6 @@ export class GameService {
     },
     hasSubscribers: (topic) => this.broker.hasSubscribers(topic),
   };
-  private roomsCreated = 0;
   private roomsChanged = false;
   private accepted = 0;
   private readonly rejected: Record<InputRejection, number> = {
@@ -126,70 +110,62 @@ export class GameService {
   };
 
   /**
-   * Throws a `RangeError` naming the first option out of range. With a cluster `node`, rooms are
-   * shared with the other nodes of the cluster.
+   * Throws a `RangeError` naming the first option out of range. `roles`: builds the cluster roles
+   * the service works with (default: a process on its own).
    */
   constructor(
     broker: Broker,
     options: GameOptions = {},
     logger: Logger = silentLogger,
-    node: ClusterNode | null = null,
+    roles: GameRolesFactory = LocalGameRoles.factory(logger),
   ) {
     this.broker = broker;
     this.options = resolveGameOptions(options);
     this.logger = logger;
     this.loop = new GameLoop(this.options.tickRate, this.tick);
-    this.cluster = node === null ? undefined : new GameCluster(node, this.host(), this.options, logger);
+    this.roles = roles(this.host(), this.options);
   }
 
   /**
-   * Registers the handlers and snapshots on the broker and starts the loop; in a cluster, also
-   * joins the others (resolves once this node listens for requests from them).
+   * Registers the handlers and snapshots on the broker, starts the loop, then the roles (in a
+   * cluster, resolves once this node listens for requests from the others).
    */
   async start(): Promise<void> {
     if (this.loop.running) return;
-    const { broker } = this;
-    const front: RequestFront = this.cluster ?? {
-      join: (body, login, sessionId) => this.join(body, login, sessionId),
-      resume: (body, login, sessionId) => this.resume(body, login, sessionId),
-      leave: (login, sessionId) => this.leave(login, sessionId),
-      input: (destination, body, sessionId) => this.input(inputRoomId(destination), body, sessionId),
-      sessionClosed: (_login, sessionId) => this.sessionClosed(sessionId),
-    };
+    const { broker, roles } = this;
     this.unregister.push(
       broker.registerAppHandler(GameDestination.join, (message, context) =>
-        front.join(message.body, context.login, context.sessionId),
+        roles.join(message.body, context.login, context.sessionId),
       ),
       broker.registerAppHandler(GameDestination.resume, (message, context) =>
-        front.resume(message.body, context.login, context.sessionId),
+        roles.resume(message.body, context.login, context.sessionId),
       ),
       broker.registerAppHandler(GameDestination.leave, (_message, context) =>
-        front.leave(context.login, context.sessionId),
+        roles.leave(context.login, context.sessionId),
       ),
       broker.registerAppHandler(INPUT_PREFIX, (message) =>
-        front.input(message.destination, message.body, message.sessionId),
+        roles.input(message.destination, message.body, message.sessionId),
       ),
       broker.registerSnapshot(GameDestination.rooms, () => ({
         body: JSON.stringify(this.roomList()),
         headers: JSON_HEADERS,
       })),
       broker.registerSnapshot(TOPIC_PREFIX, ({ destination }) => this.topicSnapshot(destination)),
-      broker.onSessionClosed(({ login, sessionId }) => front.sessionClosed(login, sessionId)),
+      broker.onSessionClosed(({ login, sessionId }) => roles.sessionClosed(login, sessionId)),
     );
     this.loop.start();
     this.logger.info({ ...this.options, onTick: undefined }, 'game rooms open');
-    await this.cluster?.start();
+    await this.roles.start();
   }
 
   /**
-   * Stops the loop and unregisters everything. Rooms are dropped; in a cluster they are first
-   * saved and handed over, for other nodes to carry on with.
+   * Stops the loop and unregisters everything. Rooms are dropped once the roles have stopped (in a
+   * cluster they are first saved and handed over, for other nodes to carry on with).
    */
   async stop(): Promise<void> {
     this.loop.stop();
     for (const unregister of this.unregister.splice(0)) unregister();
-    // Without a cluster nothing is awaited: the rooms are gone when `stop` returns.
-    if (this.cluster !== undefined) await this.cluster.stop();
+    await this.roles.stop();
     this.rooms.clear();
     this.memberships.clear();
   }
@@ -232,66 +208,45 @@ export class GameService {
     }
   };
 
-  // ── Requests ───────────────────────────────────────────────────────────────────────────────────
+  // ── Requests (from the roles: this node's sessions, or another node's) ─────────────────────────
 
-  private join(body: Uint8Array, login: string, sessionId: string): void {
-    const request = parseJoinRequest(body);
-    if (request === undefined) {
-      this.reject(login, sessionId, Refusal.JOIN_SHAPE);
-      return;
-    }
-    void this.joinRoom(request, login, sessionId);
-  }
-
-  /**
-   * `node`: the session's node in a cluster; `picked`: the room the cluster chose for a join that
-   * names none. Only a cluster's join can be asynchronous (when it opens a room).
-   */
+  /** Asynchronous only when a room has to be opened for it and opening one is (in a cluster). */
   private joinRoom(
     request: JoinRequest,
     login: string,
     sessionId: string,
-    node?: string,
-    picked?: string,
+    node: string,
   ): void | Promise<void> {
     this.leaveRoom(login, sessionId);
-    if (request.spectate === true) this.spectate(request, login, sessionId, node, picked);
-    else return this.play(request, login, sessionId, node, picked);
+    if (request.spectate === true) this.spectate(request, login, sessionId, node);
+    else return this.play(request, login, sessionId, node);
   }
 
-  private play(
-    request: JoinRequest,
-    login: string,
-    sessionId: string,
-    node?: string,
-    picked?: string,
-  ): void | Promise<void> {
-    const room = this.roomToPlay(request.roomId, picked);
-    if (room === NEW_ROOM) {
-      return this.cluster!.openRoom().then((opened) => {
-        if (typeof opened === 'string') {
-          this.reject(login, sessionId, opened);
-          return;
-        }
-        // Another request of the same session may have seated it meanwhile.
-        this.leaveRoom(login, sessionId);
-        this.seatPlayer(opened, request, login, sessionId, node);
-      });
-    }
+  private play(request: JoinRequest, login: string, sessionId: string, node: string): void | Promise<void> {
+    const room = this.roomToPlay(request.roomId);
     if (typeof room === 'string') {
       this.reject(login, sessionId, room);
       return;
     }
-    this.seatPlayer(room, request, login, sessionId, node);
+    if (room !== undefined) {
+      this.seatPlayer(room, request, login, sessionId, node);
+      return;
+    }
+    const seatInNewRoom = (opened: Room | string): void => {
+      if (typeof opened === 'string') {
+        this.reject(login, sessionId, opened);
+        return;
+      }
+      // Another request of the same session may have seated it while the room was opening.
+      this.leaveRoom(login, sessionId);
+      this.seatPlayer(opened, request, login, sessionId, node);
+    };
+    const opened = this.roles.openRoom();
+    if (opened instanceof Promise) return opened.then(seatInNewRoom);
+    seatInNewRoom(opened);
   }
 
-  private seatPlayer(
-    room: Room,
-    request: JoinRequest,
-    login: string,
-    sessionId: string,
-    node?: string,
-  ): void {
+  private seatPlayer(room: Room, request: JoinRequest, login: string, sessionId: string, node: string): void {
     const seat = room.addHuman(login, sessionId, displayName(request.name, login));
     this.setMembership(sessionId, { room, kind: 'player', seat, node });
     this.changed(room);
@@ -304,32 +259,19 @@ export class GameService {
     });
   }
 
-  /** The room to seat a player in, or why there is none; in a cluster, possibly a room to open. */
-  private roomToPlay(roomId: string | undefined, picked?: string): Room | string | typeof NEW_ROOM {
-    if (roomId === undefined) {
-      const chosen = picked === undefined ? undefined : this.rooms.get(picked);
-      const room = chosen?.hasFreeSeat === true ? chosen : this.fullestOpenRoom();
-      if (room !== undefined) return room;
-      if (this.cluster !== undefined) return NEW_ROOM;
-      return this.openRoom() ?? Refusal.ALL_FULL;
-    }
+  /** The room to seat a player in, why there is none, or undefined when none here has a seat: open one. */
+  private roomToPlay(roomId: string | undefined): Room | string | undefined {
+    if (roomId === undefined) return this.fullestOpenRoom();
     const room = this.rooms.get(roomId);
     if (room === undefined) return `there is no room ${roomId}`;
     return room.hasFreeSeat ? room : `room ${room.id} is full`;
   }
 
-  private spectate(
-    request: JoinRequest,
-    login: string,
-    sessionId: string,
-    node?: string,
-    picked?: string,
-  ): void {
-    const named = request.roomId ?? picked;
+  private spectate(request: JoinRequest, login: string, sessionId: string, node: string): void {
+    const named = request.roomId;
     const room = named === undefined ? this.busiestRoom() : this.rooms.get(named);
     if (room === undefined) {
-      const reason = request.roomId === undefined ? 'no room is open' : `there is no room ${request.roomId}`;
-      this.reject(login, sessionId, reason);
+      this.reject(login, sessionId, named === undefined ? 'no room is open' : `there is no room ${named}`);
       return;
     }
     room.addSpectator(login, sessionId);
@@ -338,16 +280,7 @@ export class GameService {
     this.send(login, sessionId, { type: 'spectating', roomId: room.id, world: room.world });
   }
 
-  private resume(body: Uint8Array, login: string, sessionId: string): void {
-    const request = parseResumeRequest(body);
-    if (request === undefined) {
-      this.reject(login, sessionId, Refusal.RESUME_SHAPE);
-      return;
-    }
-    this.resumeSeat(request, login, sessionId);
-  }
-
-  private resumeSeat(request: ResumeRequest, login: string, sessionId: string, node?: string): void {
+  private resumeSeat(request: ResumeRequest, login: string, sessionId: string, node: string): void {
     const room = this.rooms.get(request.roomId);
     const held = room?.seatForToken(request.resumeToken);
     if (room === undefined || held === undefined) {
@@ -418,22 +351,21 @@ export class GameService {
 
   private setMembership(sessionId: string, membership: Membership): void {
     this.memberships.set(sessionId, membership);
-    if (membership.node === undefined) return;
     const login = membership.kind === 'player' ? membership.seat.login : membership.login;
-    this.cluster?.entered(sessionId, login, membership.node, membership.room.id);
+    this.roles.entered(sessionId, login, membership.node, membership.room.id);
   }
 
   private removeMembership(sessionId: string): Membership | undefined {
     const membership = this.memberships.get(sessionId);
     if (membership === undefined) return undefined;
     this.memberships.delete(sessionId);
-    if (membership.node !== undefined) this.cluster?.exited(sessionId, membership.node, membership.room.id);
+    this.roles.exited(sessionId, membership.node, membership.room.id);
     return membership;
   }
 
   private changed(room: Room): void {
     this.roomsChanged = true;
-    this.cluster?.roomChanged(room.id);
+    this.roles.roomChanged(room.id);
   }
 
   // ── Rooms ──────────────────────────────────────────────────────────────────────────────────────
@@ -455,14 +387,6 @@ export class GameService {
     return best;
   }
 
-  private openRoom(): Room | undefined {
-    if (this.rooms.size >= this.options.maxRooms) return undefined;
-    const room = new Room(`r${++this.roomsCreated}`, this.options, randomBytes(4).readUInt32BE(0));
-    this.rooms.set(room.id, room);
-    this.logger.info({ roomId: room.id }, 'room opened');
-    return room;
-  }
-
   private closeIfEmpty(room: Room): void {
     if (room.humanCount > 0 || this.rooms.get(room.id) !== room) return;
     this.rooms.delete(room.id);
@@ -471,13 +395,13 @@ export class GameService {
       this.send(watcher.login, watcher.sessionId, { type: 'left', roomId: room.id });
     }
     this.roomsChanged = true;
-    this.cluster?.roomClosed(room);
+    this.roles.roomClosed(room);
     this.logger.info({ roomId: room.id }, 'room closed');
   }
 
-  /** Every room: this node's, or the cluster's. */
+  /** Every room there is, as the roles know them: this node's, and in a cluster the others' too. */
   private roomList(): RoomSummary[] {
-    return this.cluster?.roomList() ?? this.localSummaries();
+    return this.roles.roomList();
   }
 
   private localSummaries(): RoomSummary[] {
@@ -498,15 +422,14 @@ export class GameService {
     return json === undefined ? undefined : { body: json, headers: JSON_HEADERS };
   }
 
-  // ── For the cluster ────────────────────────────────────────────────────────────────────────────
+  // ── For the roles ──────────────────────────────────────────────────────────────────────────────
 
-  /** What the cluster layer may do with the rooms run here (`cluster/room-host.ts`). */
+  /** What the roles may do with the rooms run here (`roles.ts`). */
   private host(): RoomHost {
     return {
       rooms: this.rooms,
       roomOf: (sessionId) => this.memberships.get(sessionId)?.room,
-      join: (request, login, sessionId, node, picked) =>
-        this.joinRoom(request, login, sessionId, node, picked),
+      join: (request, login, sessionId, node) => this.joinRoom(request, login, sessionId, node),
       resume: (request, login, sessionId, node) => this.resumeSeat(request, login, sessionId, node),
       leave: (login, sessionId) => this.leave(login, sessionId),
       leaveRoom: (login, sessionId) => this.leaveRoom(login, sessionId),
@@ -522,7 +445,7 @@ export class GameService {
 
   /**
    * Starts running a room opened or taken over by this node; `nodes`: where each session still in it
-   * is. Their nodes are not told: they know already, and the cluster asks them to confirm.
+   * is. Their nodes are not told: they know already, and the roles ask them to confirm.
    */
   private adopt(room: Room, nodes: ReadonlyMap<string, string>): void {
     this.rooms.set(room.id, room);
@@ -549,7 +472,6 @@ export class GameService {
   private members(): Member[] {
     const members: Member[] = [];
     for (const [sessionId, membership] of this.memberships) {
-      if (membership.node === undefined) continue;
       const login = membership.kind === 'player' ? membership.seat.login : membership.login;
       members.push({ roomId: membership.room.id, sessionId, login, node: membership.node });
     }

@@ -12,10 +12,11 @@
  * State changes in a handler or a simulation step are collected and published once at the end of
  * it (`flush`): one quote and one depth per symbol touched, however many orders touched it.
  *
- * In a cluster (see `cluster.ts`) every node has a `MarketService`, but only one owns the market:
- * the others' handlers rate-limit a request and `forward` it to the owner, which `apply`s it, and
- * their books and portfolios are a mirror `restore`d from the owner's saved state, there to answer
- * snapshots. Alone, the handlers apply requests themselves, as the only node there is.
+ * The handlers rate-limit a request, then hand it to the `inbox` (`roles.ts`): alone, it is applied
+ * at once; in a cluster (`src/cluster/market/`) every node has a `MarketService` but only one owns
+ * the market, the inbox stores the request for that owner, which `apply`s it, and the other nodes'
+ * books and portfolios are a mirror `restore`d from the owner's saved state, there to answer
+ * snapshots. The service itself never asks which it is.
  */
 
 import type { AppHandler, AppMessage, Broker, SnapshotContext } from '@stomping-ground/broker';
@@ -38,6 +39,7 @@ import { Portfolios } from './portfolio';
 import { SeededRandom } from './random';
 import { type RateLimit, RateLimiter } from './rate-limit';
 import { type MarketRequest, type Parsed, parseCancelRequest, parseOrderRequest } from './requests';
+import { LocalMarketInbox, type MarketInbox } from './roles';
 import { Simulation } from './simulation';
 import type { MarketState } from './state';
 
@@ -70,11 +72,10 @@ export interface MarketServiceOptions {
   /** Where quotes, trades, order events and portfolios go. Default: the broker. */
   readonly output?: MarketOutput;
   /**
-   * Cluster mode: the handlers rate-limit a request, then pass it here instead of applying it, and
-   * the SEND's RECEIPT waits for the returned promise (so a RECEIPT means the request is stored).
-   * A rejection ends the session with that error. Default: none, requests are applied here.
+   * Where the handlers hand a request once rate-limited; the SEND's RECEIPT waits for it (in a
+   * cluster, until the request is stored). Default: a `LocalMarketInbox`, which applies it here.
    */
-  readonly forward?: (request: MarketRequest) => Promise<void>;
+  readonly inbox?: MarketInbox;
 }
 
 export const MARKET_DEFAULTS = Object.freeze({
@@ -116,7 +117,7 @@ const SNAPSHOT_HEADERS: Headers = [...JSON_HEADERS, ['snapshot', 'true']];
 export class MarketService {
   private readonly broker: Broker;
   private readonly output: MarketOutput;
-  private readonly forward: ((request: MarketRequest) => Promise<void>) | undefined;
+  private readonly inbox: MarketInbox;
   private readonly instruments: readonly InstrumentSpec[];
   private readonly now: () => number;
   private readonly exchange: Exchange;
@@ -144,7 +145,7 @@ export class MarketService {
   constructor(broker: Broker, options: MarketServiceOptions = {}) {
     this.broker = broker;
     this.output = options.output ?? broker;
-    this.forward = options.forward;
+    this.inbox = options.inbox ?? new LocalMarketInbox();
     this.instruments = options.instruments ?? INSTRUMENTS;
     this.now = options.now ?? Date.now;
     this.stepMs = options.stepMs ?? MARKET_DEFAULTS.stepMs;
@@ -250,7 +251,8 @@ export class MarketService {
 
   /**
    * Applies a request as its handler would, without rate limiting it (the node that received it
-   * did): in a cluster, the owner applying what another node forwarded.
+   * did): what the inbox's owner does with each request, here at once or, in a cluster, on the
+   * node that owns the market.
    */
   apply(request: MarketRequest): void {
     const { login, destination, bodies } = request;
@@ -324,9 +326,15 @@ export class MarketService {
       );
       return;
     }
-    if (this.forward !== undefined) return this.forward(requestOf(message, [body], false));
-    this.placeOrder(login, body);
+    return this.submit(requestOf(message, [body], false));
   }
+
+  /** Hands a rate-limited request to the inbox, which applies it here or stores it for the owner. */
+  private submit(request: MarketRequest): void | Promise<void> {
+    return this.inbox.append(request, this.applyHere);
+  }
+
+  private readonly applyHere = (request: MarketRequest): void => this.apply(request);
 
   private placeOrder(login: string, body: Uint8Array): void {
     const parsed = parseOrderRequest(body);
@@ -364,8 +372,7 @@ export class MarketService {
       }
       return;
     }
-    if (this.forward !== undefined) return this.forward(requestOf(messages[0]!, bodies, true));
-    this.placeBasket(login, bodies);
+    return this.submit(requestOf(messages[0]!, bodies, true));
   }
 
   private placeBasket(login: string, bodies: readonly Uint8Array[]): void {
@@ -402,8 +409,7 @@ export class MarketService {
       this.reject(login, '', 'rate-limited', this.rateLimitMessage());
       return;
     }
-    if (this.forward !== undefined) return this.forward(requestOf(message, [body], false));
-    this.cancelOrder(login, body);
+    return this.submit(requestOf(message, [body], false));
   }
 
   private cancelOrder(login: string, body: Uint8Array): void {
@@ -426,10 +432,9 @@ export class MarketService {
       this.reject(login, '', 'rate-limited', this.rateLimitMessage());
       return;
     }
-    // Forwarded too, rather than answered from this node's mirror: it follows the sender's earlier
-    // orders through the owner, so what it reports includes them.
-    if (this.forward !== undefined) return this.forward(requestOf(message, [body], false));
-    this.refresh(login);
+    // Through the inbox too, rather than answered from this node's mirror in a cluster: it follows
+    // the sender's earlier orders to the owner, so what it reports includes them.
+    return this.submit(requestOf(message, [body], false));
   }
 
   private refresh(login: string): void {

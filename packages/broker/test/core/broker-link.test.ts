@@ -1,18 +1,19 @@
 /**
- * The core's side of the cluster port, against a recording link: what the broker tells a cluster
- * and when, and what it does with what the cluster hands it. The Redis link itself is tested with
- * real processes in `test/cluster/`.
+ * The core's side of the link port in a cluster, against a recording link: what the broker tells
+ * a cluster and when, and what it does with what the cluster hands it. The Redis link itself is
+ * tested with real processes in the server's `test/cluster/`; the local link by every other core
+ * test, as every broker on its own has one.
  */
 import { describe, expect, it } from 'vitest';
 import { Broker } from '../../src/core/broker';
-import type { ClusterDelivery, ClusterLink } from '../../src/core/cluster-link';
+import type { BrokerLink, LinkHost, QueueBatch } from '../../src/core/broker-link';
 import { BrokerError, BrokerErrorCode } from '../../src/core/errors';
 import { OutboundMessage } from '../../src/core/message';
 import type { Queue } from '../../src/core/queue';
 import { connectClient, header, settle, text } from '../support/fake-transport';
 
-class RecordingLink implements ClusterLink {
-  delivery!: ClusterDelivery;
+class RecordingLink implements BrokerLink {
+  delivery!: LinkHost;
   readonly calls: string[] = [];
   readonly enqueued: OutboundMessage[] = [];
   readonly consumed: string[] = [];
@@ -21,14 +22,15 @@ class RecordingLink implements ClusterLink {
   watchGate: Promise<void> = Promise.resolve();
   enqueueResult: () => Promise<void> = () => Promise.resolve();
 
-  attach(delivery: ClusterDelivery): void {
+  attach(delivery: LinkHost): void {
     this.delivery = delivery;
   }
   publishTopic(message: OutboundMessage): void {
     this.calls.push(`publishTopic ${message.destination} ${text(message.body)}`);
   }
-  publishUser(login: string, message: OutboundMessage, deliveredHere: boolean): void {
+  publishUser(login: string, message: OutboundMessage, deliveredHere: boolean): boolean {
     this.calls.push(`publishUser ${login} ${message.destination} ${deliveredHere}`);
+    return true;
   }
   watchTopic(destination: string): Promise<void> {
     this.calls.push(`watchTopic ${destination}`);
@@ -48,25 +50,44 @@ class RecordingLink implements ClusterLink {
   unwatchUser(login: string): void {
     this.calls.push(`unwatchUser ${login}`);
   }
-  enqueue(messages: readonly OutboundMessage[]): Promise<void> {
+  enqueue(message: OutboundMessage): Promise<void> {
+    return this.enqueueAll([message]);
+  }
+  openBatch(): QueueBatch {
+    const messages: OutboundMessage[] = [];
+    return {
+      add: (message) => messages.push(message),
+      stored: () => (messages.length === 0 ? undefined : this.enqueueAll(messages)),
+    };
+  }
+  private enqueueAll(messages: readonly OutboundMessage[]): Promise<void> {
     this.calls.push(`enqueue ${messages.map((message) => text(message.body)).join(' ')}`);
     this.enqueued.push(...messages);
     return this.enqueueResult();
   }
+  flushed(): undefined {
+    return undefined;
+  }
+  queueAdded(): void {}
+  queueDelivered(): void {}
   queueDemand(queue: Queue): void {
     this.calls.push(`demand ${queue.name} room ${queue.room()}`);
   }
   queueConsumed(_queue: Queue, messages: readonly OutboundMessage[]): void {
     this.consumed.push(...messages.map((message) => text(message.body)));
   }
-  queueReleased(_queue: Queue, messages: readonly OutboundMessage[]): void {
+  queueReleased(_queue: Queue, messages: readonly OutboundMessage[]): true {
     this.released.push(...messages.map((message) => text(message.body)));
+    return true;
+  }
+  queueOrphaned(queue: Queue): void {
+    this.queueReleased(queue, queue.takeWaiting());
   }
 }
 
 function clusteredBroker(): { broker: Broker; link: RecordingLink } {
   const link = new RecordingLink();
-  const broker = new Broker({ cluster: link, limits: { maxUnackedPerSubscription: 3 } });
+  const broker = new Broker({ link, limits: { maxUnackedPerSubscription: 3 } });
   return { broker, link };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Game rooms in a cluster: where each request goes. Every room runs on one node, its owner, which
+ * Game rooms in a cluster (`GameRoles`, `services/game/roles.ts`): where each request goes. Every room runs on one node, its owner, which
  * holds the room's lease and its entry in the registry (`ownership.ts`, `registry.ts`); the other
  * nodes pass requests on to it.
  *
@@ -19,16 +19,16 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerError, BrokerErrorCode, type ClusterNode, type Logger } from '@stomping-ground/broker';
-import type { GameEvent, RoomSummary } from '@stomping-ground/protocol';
-import type { ResolvedGameOptions } from '../options';
-import { inputRoomId, parseJoinRequest, parseResumeRequest, Refusal } from '../requests';
-import type { Room } from '../room';
+import type { GameEvent, JoinRequest, RoomSummary } from '@stomping-ground/protocol';
+import type { ResolvedGameOptions } from '../../services/game/options';
+import { inputRoomId, parseJoinRequest, parseResumeRequest, Refusal } from '../../services/game/requests';
+import type { GameRoles, GameRolesFactory, RoomHost } from '../../services/game/roles';
+import type { Room } from '../../services/game/room';
 import { GameKeys } from './keys';
 import { decodeGameMessage, encodeGameMessage, type GameMessage, GameMessageKind } from './messages';
 import { RoomOwnership, UNAVAILABLE } from './ownership';
 import { type RoomEntry, RoomRegistry } from './registry';
 import { RemoteSessions } from './remote-sessions';
-import type { RoomHost } from './room-host';
 
 /** How often owners save their rooms and every node refreshes the registry and looks for ownerless rooms. */
 const MAINTENANCE_MS = 1000;
@@ -42,7 +42,7 @@ const EMPTY = new Uint8Array(0);
 /** What became of a request for a given room: passed to its owner, to be handled here, no such room, or nobody to run it yet. */
 type Delivery = 'sent' | 'here' | 'gone' | 'ownerless';
 
-export class GameCluster {
+export class RedisGameRoles implements GameRoles {
   private readonly node: ClusterNode;
   private readonly host: RoomHost;
   private readonly logger: Logger;
@@ -55,6 +55,11 @@ export class GameCluster {
   private stopped = true;
   private timer: ReturnType<typeof setInterval> | undefined;
   private unsubscribe: (() => void) | undefined;
+
+  /** A `GameRolesFactory` for a node of the cluster. */
+  static factory(node: ClusterNode, logger: Logger): GameRolesFactory {
+    return (host, options) => new RedisGameRoles(node, host, options, logger);
+  }
 
   constructor(node: ClusterNode, host: RoomHost, options: ResolvedGameOptions, logger: Logger) {
     this.node = node;
@@ -133,7 +138,7 @@ export class GameCluster {
       const owner = target?.owner ?? this.node.id;
       await this.leaveElsewhere(login, sessionId, owner);
       if (owner === this.node.id) {
-        await this.host.join(request, login, sessionId, owner, target?.roomId);
+        await this.joinHere(request, login, sessionId, owner, target?.roomId);
         return;
       }
       const message = this.message(GameMessageKind.JOIN, login, sessionId, target!.roomId, body);
@@ -271,7 +276,7 @@ export class GameCluster {
       case GameMessageKind.JOIN: {
         const request = parseJoinRequest(body);
         if (request === undefined) this.reject(login, sessionId, Refusal.JOIN_SHAPE);
-        else void this.settle(this.host.join(request, login, sessionId, from, roomId || undefined));
+        else void this.settle(this.joinHere(request, login, sessionId, from, roomId || undefined));
         break;
       }
       case GameMessageKind.RESUME: {
@@ -338,6 +343,32 @@ export class GameCluster {
     const owner = this.registry.get(roomId)?.owner;
     if (owner === undefined || owner === except || owner === this.node.id) return;
     this.tell(owner, this.message(GameMessageKind.MOVED, login, sessionId, roomId));
+  }
+
+  /**
+   * Seats a join here, from a session on `node`. `picked`: the room chosen in the whole cluster
+   * for a join that named none. Taken out of its room first, as by any join, the session then gets
+   * that room if it still has a seat (to watch: if it is still here), or else is seated as if it
+   * had come here naming none (the fullest room here with a seat, or a new one).
+   */
+  private joinHere(
+    request: JoinRequest,
+    login: string,
+    sessionId: string,
+    node: string,
+    picked: string | undefined,
+  ): void | Promise<void> {
+    if (request.roomId !== undefined || picked === undefined) {
+      return this.host.join(request, login, sessionId, node);
+    }
+    this.host.leaveRoom(login, sessionId);
+    const room = this.host.rooms.get(picked);
+    if (request.spectate === true && room === undefined) {
+      this.reject(login, sessionId, 'no room is open');
+      return;
+    }
+    const takePicked = request.spectate === true || room?.hasFreeSeat === true;
+    return this.host.join(takePicked ? { ...request, roomId: picked } : request, login, sessionId, node);
   }
 
   // ── Routing ────────────────────────────────────────────────────────────────────────────────────

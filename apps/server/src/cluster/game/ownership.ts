@@ -19,15 +19,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ClusterNode, Logger } from '@stomping-ground/broker';
-import type { ResolvedGameOptions } from '../options';
-import { Refusal } from '../requests';
-import { Room } from '../room';
-import { isSavedRoom, type SavedRoom } from '../saved-room';
+import type { ResolvedGameOptions } from '../../services/game/options';
+import { Refusal } from '../../services/game/requests';
+import type { Member, RoomHost } from '../../services/game/roles';
+import { Room } from '../../services/game/room';
+import { isSavedRoom, type SavedRoom } from '../../services/game/saved-room';
 import type { GameKeys } from './keys';
 import { RoomLeases } from './leases';
 import type { RoomEntry, RoomRegistry } from './registry';
 import type { RemoteSessions } from './remote-sessions';
-import type { Member, RoomHost } from './room-host';
 
 /** A node with nobody in an ownerless room waits this long before taking it, leaving it to those with members. */
 const ORPHAN_PATIENCE_MS = 1500;

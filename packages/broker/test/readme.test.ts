@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { BrokerError, BrokerErrorCode, closeCodeFor } from '@stomping-ground/broker';
 import { describe, expect, it } from 'vitest';
+import { BrokerError, BrokerErrorCode, closeCodeFor } from '../src/index';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

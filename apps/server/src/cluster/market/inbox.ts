@@ -1,7 +1,7 @@
 /**
- * The market's inbox in a cluster: a Redis Stream (`<prefix>:market:inbox`) where every node
- * appends the requests its clients SEND to `/app/market/…`, and from which the market's owner
- * applies them, in order.
+ * The market's inbox in a cluster (`MarketInbox`, `services/market/roles.ts`): a Redis Stream
+ * (`<prefix>:market:inbox`) where every node appends the requests its clients SEND to
+ * `/app/market/…`, and from which the market's owner applies them, in order.
  *
  * An entry is the request's fields, readable with `redis-cli XRANGE`: `login`, `session`,
  * `destination`, `basket` (`1` for a transaction's orders committed together) and one `body` field
@@ -18,7 +18,8 @@ import {
   type Logger,
   silentLogger,
 } from '@stomping-ground/broker';
-import type { MarketRequest } from './requests';
+import type { MarketRequest } from '../../services/market/requests';
+import type { MarketInbox } from '../../services/market/roles';
 
 /** A request read back from the stream, with its entry id. */
 export interface InboxEntry {
@@ -35,7 +36,7 @@ const FIELD = {
   body: 'body',
 } as const;
 
-export class MarketInbox {
+export class RedisMarketInbox implements MarketInbox {
   readonly key: string;
   private readonly node: ClusterNode;
   private readonly logger: Logger;
@@ -47,7 +48,8 @@ export class MarketInbox {
   }
 
   /**
-   * Appends a request. Resolves once Redis has stored it; rejects with a `BrokerError` when it
+   * Appends a request (never applied here: the owner reads it from the stream, whichever node that
+   * is, this one included). Resolves once Redis has stored it; rejects with a `BrokerError` when it
    * could not (Redis away: the command connection fails fast rather than queue), which ends the
    * session with an ERROR naming the problem, so the client knows to send it again.
    */

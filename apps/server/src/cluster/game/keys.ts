@@ -4,7 +4,7 @@
  */
 
 import type { ClusterNode } from '@stomping-ground/broker';
-import { leaseKeys } from '../../../cluster/lease';
+import { leaseKeys } from '../lease';
 
 export class GameKeys {
   private readonly node: ClusterNode;

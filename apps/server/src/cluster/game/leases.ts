@@ -10,7 +10,7 @@
  */
 
 import type { ClusterNode } from '@stomping-ground/broker';
-import { Lease } from '../../../cluster/lease';
+import { Lease } from '../lease';
 import type { GameKeys } from './keys';
 
 export const ROOM_LEASE_TTL_MS = 3000;

@@ -1,5 +1,6 @@
 /**
- * The market in a cluster: one node owns it, every other forwards to it and mirrors it.
+ * The market in a cluster (`MarketOwnership`, `services/market/roles.ts`): one node owns it, every
+ * other forwards to it and mirrors it.
  *
  * - Ownership is the lease `market` (3 s): its holder alone runs the simulation and applies
  *   requests. When the holder dies another node takes the lease once it expires (a few seconds),
@@ -29,18 +30,25 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Broker, backoffMs, type ClusterNode, type Logger, silentLogger } from '@stomping-ground/broker';
-import { Lease } from '../../cluster/lease';
+import type { MarketOwnership } from '../../services/market/roles';
+import { MarketService, type MarketServiceOptions } from '../../services/market/service';
+import {
+  checkMarketState,
+  decodeMarketCandles,
+  joinCandles,
+  type MarketState,
+  splitCandles,
+} from '../../services/market/state';
+import { Lease } from '../lease';
 import { HeldOutput } from './held-output';
 import {
   compareStreamIds,
   decodeEntries,
   type InboxEntry,
   isStreamId,
-  MarketInbox,
   nextStreamId,
+  RedisMarketInbox,
 } from './inbox';
-import { MarketService, type MarketServiceOptions } from './service';
-import { checkMarketState, decodeMarketCandles, joinCandles, type MarketState, splitCandles } from './state';
 
 export interface MarketClusterOptions {
   /** How long the owner's lease lasts unrenewed: about the longest failover. Default 3000 ms. */
@@ -98,34 +106,30 @@ export function marketKeys(node: ClusterNode): {
   };
 }
 
-/** A node's market in cluster mode, wired together: its output held, its requests forwarded to the inbox. */
-export interface ClusteredMarket {
+/** A node's market in cluster mode, wired together: its output held, its requests appended to the inbox stream. */
+export interface RedisMarket {
   readonly market: MarketService;
-  readonly inbox: MarketInbox;
-  readonly cluster: MarketCluster;
+  readonly inbox: RedisMarketInbox;
+  readonly ownership: RedisMarketOwnership;
 }
 
-export function createMarketCluster(
+export function createRedisMarket(
   node: ClusterNode,
   broker: Broker,
-  options: Omit<MarketServiceOptions, 'output' | 'forward'> = {},
+  options: Omit<MarketServiceOptions, 'output' | 'inbox'> = {},
   clusterOptions: MarketClusterOptions = {},
-): ClusteredMarket {
+): RedisMarket {
   const output = new HeldOutput(broker);
-  const inbox = new MarketInbox(node, clusterOptions.logger);
-  const market = new MarketService(broker, {
-    ...options,
-    output,
-    forward: (request) => inbox.append(request),
-  });
-  return { market, inbox, cluster: new MarketCluster(node, market, output, inbox, clusterOptions) };
+  const inbox = new RedisMarketInbox(node, clusterOptions.logger);
+  const market = new MarketService(broker, { ...options, output, inbox });
+  return { market, inbox, ownership: new RedisMarketOwnership(node, market, output, inbox, clusterOptions) };
 }
 
-export class MarketCluster {
+export class RedisMarketOwnership implements MarketOwnership {
   private readonly node: ClusterNode;
   private readonly market: MarketService;
   private readonly output: HeldOutput;
-  private readonly inbox: MarketInbox;
+  private readonly inbox: RedisMarketInbox;
   private readonly lease: Lease;
   private readonly logger: Logger;
   private readonly saveEveryMs: number;
@@ -166,7 +170,7 @@ export class MarketCluster {
     node: ClusterNode,
     market: MarketService,
     output: HeldOutput,
-    inbox: MarketInbox,
+    inbox: RedisMarketInbox,
     options: MarketClusterOptions = {},
   ) {
     this.node = node;

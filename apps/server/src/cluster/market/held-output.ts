@@ -8,7 +8,7 @@
  * kept. When the owner loses the market, what is held is dropped: the next owner speaks for it.
  */
 import type { Headers } from '@stomping-ground/protocol';
-import type { MarketOutput } from './service';
+import type { MarketOutput } from '../../services/market/service';
 
 export class HeldOutput implements MarketOutput {
   private readonly target: MarketOutput;

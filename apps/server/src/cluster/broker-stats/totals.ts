@@ -1,5 +1,5 @@
 /**
- * The broker's figures for a whole cluster: each node shares its own in a Redis hash
+ * The broker's figures for a whole cluster (`StatsTotals`, `services/broker-stats/totals.ts`): each node shares its own in a Redis hash
  * (`<prefix>:broker-stats`, node id → figures) once a second, and adds up every node's that are
  * recent. A node that stopped sharing (dead, or cut off from Redis) drops out after `staleMs` and
  * its entry is removed.
@@ -7,8 +7,9 @@
 
 import type { ClusterNode } from '@stomping-ground/broker';
 import type { BrokerStatsPayload } from '@stomping-ground/protocol';
+import type { StatsTotals } from '../../services/broker-stats/totals';
 
-export class ClusterTotals {
+export class RedisStatsTotals implements StatsTotals {
   private readonly node: ClusterNode;
   private readonly staleMs: number;
 
