@@ -6,7 +6,7 @@
  * interval; choosing another symbol UNSUBSCRIBEs those and SUBSCRIBEs the new ones, and each
  * SUBSCRIBE is answered with a snapshot first.
  */
-import type { IMessage } from '@stomp/stompjs';
+import type { IMessage, StompConnection } from '@stomping-ground/client';
 import {
   type BookDepth,
   type Candle,
@@ -19,7 +19,6 @@ import {
   type Quote,
   type Trade,
 } from '@stomping-ground/protocol';
-import type { MarketConnection } from './connection';
 import {
   isBookDepth,
   isCandle,
@@ -49,7 +48,7 @@ export class MarketFeed {
   private watched: { symbol: string; interval: CandleInterval; stop: () => void } | undefined;
 
   constructor(
-    private readonly connection: MarketConnection,
+    private readonly connection: StompConnection,
     private readonly handlers: FeedHandlers,
   ) {}
 
