@@ -23,6 +23,7 @@ COPY packages/contracts/package.json packages/contracts/
 COPY packages/broker/package.json packages/broker/
 COPY packages/inspector/package.json packages/inspector/
 COPY packages/game-sim/package.json packages/game-sim/
+COPY packages/client/package.json packages/client/
 RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm build

@@ -50,7 +50,7 @@ describe('code links', () => {
   it('finds every file the lessons link to, all of them inside the repository', () => {
     const { files } = linkedRepositoryPaths();
     expect(files).toContain('packages/broker/src/core/session.ts');
-    expect(files).toContain('apps/ticker/src/backoff.ts');
+    expect(files).toContain('packages/client/src/backoff.ts');
     expect(files.every((path) => !path.startsWith('..') && !path.startsWith('/'))).toBe(true);
   });
 });

@@ -20,5 +20,5 @@ test('says the server admits accounts only, and stops trying', async ({ page }) 
   await page.goto(`${server.baseUrl}/game/`);
   const status = page.getByTestId('connection-status');
   await expect(status).toContainText('admits its accounts only', { timeout: 15_000 });
-  await expect(status).toContainText('disconnected');
+  await expect(status).toHaveAttribute('data-status', 'refused');
 });

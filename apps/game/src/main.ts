@@ -7,14 +7,15 @@ import { webSocketUrl } from '@stomping-ground/protocol';
  */
 import '@stomping-ground/inspector/inspector.css';
 import './style.css';
+import { browserStorage, StompConnection } from '@stomping-ground/client';
 import { createFrameInspector } from '@stomping-ground/inspector';
 import { GameClient, type Intent } from './game/game-client';
 import { KeyboardInput } from './game/keyboard';
 import { Mode } from './game/mode';
 import { createTouchControls, eitherKeys } from './game/touch-input';
-import { ConnectionStatus, GameConnection } from './net/connection';
-import { guestName, isValidName, loadSeat, saveSeat, setGuestName, storage } from './net/identity';
+import { guestName, isValidName, loadSeat, saveSeat, setGuestName } from './net/identity';
 import { RateMeter } from './net/rate-meter';
+import { SimulatedSocket } from './net/simulated-socket';
 import { settingsFromQuery } from './netcode/settings';
 import { createArenaGame, rendererName } from './scene/arena-scene';
 import { detectRenderer } from './scene/renderer';
@@ -82,17 +83,20 @@ const panel = createNetcodePanel(byTestId('netcode-controls'), settingsFromQuery
   game.syncSubscription(),
 );
 
-const connection = new GameConnection({
+const connection = new StompConnection({
   url: webSocketUrl(location),
-  identityStorage: storage(),
+  identityStorage: browserStorage(),
   inspector,
-  latency: () => panel.settings,
-  meters,
-  onStatus: (status, detail) => {
-    statusBar.connection(status, detail);
-    if (status !== ConnectionStatus.CONNECTED) game.disconnected();
-  },
-  onConnected: (client, sessionId) => game.connected(client, sessionId),
+  // Retries from half a second, doubling up to 8 s: a player wants back in quickly.
+  backoff: { initialMs: 500, maxMs: 8_000, factor: 2 },
+  connectionTimeoutMs: 8_000,
+  // The latency simulator sits between the real socket (which the inspector and the meters watch)
+  // and stompjs, so the game feels the simulated delay while the inspector shows the real timing.
+  wrapSocket: (socket) => new SimulatedSocket(socket, () => panel.settings, meters),
+  onStatus: (status) => statusBar.connection(status),
+  // The session id is on the game service's answers, so two tabs under one login tell theirs apart.
+  onConnected: (status) => game.connected(connection.client, status.session),
+  onDisconnected: () => game.disconnected(),
 });
 
 // ── Join form ─────────────────────────────────────────────────────────────────────────────────────
@@ -141,6 +145,8 @@ const phaser = createArenaGame(
 
 // ── Net stats, a few times a second ──────────────────────────────────────────────────────────────
 setInterval(() => {
+  // The status counts down to the next attempt while reconnecting.
+  statusBar.connection(connection.currentStatus);
   const now = performance.now();
   const incoming = meters.in.rate(now);
   const outgoing = meters.out.rate(now);

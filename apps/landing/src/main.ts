@@ -4,8 +4,10 @@ import { startStatsFeed } from './stats-feed';
 import { createStatsView } from './stats-view';
 
 const view = createStatsView(document);
-startStatsFeed({
+const feed = startStatsFeed({
   url: webSocketUrl(window.location),
   onStats: (stats) => view.showStats(stats),
-  onState: (state) => view.showState(state),
+  onStatus: (status) => view.showStatus(status),
 });
+// While the connection waits to retry, the countdown moves.
+setInterval(() => view.showStatus(feed.status()), 1_000);

@@ -1,44 +1,40 @@
 /**
- * The page's one STOMP connection: it subscribes to the broker's stats and hands each figure on.
- * The broker answers the SUBSCRIBE with the latest figures at once (snapshot on subscribe), then
- * publishes every second. stompjs reconnects by itself and subscriptions made in `onConnect` are
- * made again on each connection.
+ * The page's one STOMP connection (`@stomping-ground/client`): it subscribes to the broker's stats
+ * and hands each figure on. The broker answers the SUBSCRIBE with the latest figures at once
+ * (snapshot on subscribe), then publishes every second. The connection retries with backoff after
+ * a loss and subscribes again on each new session.
  */
-import { Client } from '@stomp/stompjs';
+import { type ConnectionStatus, StompConnection } from '@stomping-ground/client';
 import {
   BrokerDestination,
   type BrokerStatsPayload,
   BrokerStatsPayloadSchema,
   parseJsonBody,
 } from '@stomping-ground/contracts';
-import { STOMP_SUBPROTOCOLS } from '@stomping-ground/protocol';
-
-export type FeedState = 'connecting' | 'connected' | 'reconnecting';
 
 export interface StatsFeedOptions {
   readonly url: string;
   readonly onStats: (stats: BrokerStatsPayload) => void;
-  readonly onState: (state: FeedState) => void;
+  readonly onStatus: (status: ConnectionStatus) => void;
 }
 
-export function startStatsFeed(options: StatsFeedOptions): { stop(): Promise<void> } {
-  const client = new Client({
-    webSocketFactory: () => new WebSocket(options.url, [...STOMP_SUBPROTOCOLS]),
-    // No login: the broker names the visitor a guest.
-    connectHeaders: {},
-    reconnectDelay: 2_000,
-    heartbeatIncoming: 10_000,
-    heartbeatOutgoing: 10_000,
-    onConnect: () => {
-      options.onState('connected');
-      client.subscribe(BrokerDestination.stats, (message) => {
-        const stats = parseJsonBody(BrokerStatsPayloadSchema, message.body);
-        if (stats !== undefined) options.onStats(stats);
-      });
-    },
-    onWebSocketClose: () => options.onState('reconnecting'),
+export interface StatsFeed {
+  /** The connection's status now (the view redraws the countdown to the next attempt from it). */
+  status(): ConnectionStatus;
+  stop(): Promise<void>;
+}
+
+export function startStatsFeed(options: StatsFeedOptions): StatsFeed {
+  const connection = new StompConnection({
+    url: options.url,
+    // No login, and nothing kept: the page only reads public figures, as a new guest each time.
+    identityStorage: undefined,
+    onStatus: options.onStatus,
   });
-  options.onState('connecting');
-  client.activate();
-  return { stop: () => client.deactivate() };
+  connection.subscribe(BrokerDestination.stats, (message) => {
+    const stats = parseJsonBody(BrokerStatsPayloadSchema, message.body);
+    if (stats !== undefined) options.onStats(stats);
+  });
+  connection.start();
+  return { status: () => connection.currentStatus, stop: () => connection.stop() };
 }

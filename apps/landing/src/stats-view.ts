@@ -1,16 +1,16 @@
 /** The live figures on the page: connected sessions and messages a second, in and out. */
+import {
+  ConnectionState,
+  type ConnectionStatus,
+  describeStatus,
+  RefusalReason,
+} from '@stomping-ground/client';
 import type { BrokerStatsPayload } from '@stomping-ground/contracts';
-import type { FeedState } from './stats-feed';
-
-const STATE_TEXT: Record<FeedState, string> = {
-  connecting: 'connecting…',
-  connected: 'live',
-  reconnecting: 'reconnecting…',
-};
 
 export interface StatsView {
   showStats(stats: BrokerStatsPayload): void;
-  showState(state: FeedState): void;
+  /** The connection's state: `live`, or what it is doing instead (`reconnecting in 4.0 s`). */
+  showStatus(status: ConnectionStatus): void;
 }
 
 function byTestId(root: ParentNode, id: string): HTMLElement {
@@ -31,9 +31,14 @@ export function createStatsView(root: ParentNode): StatsView {
       messagesOut.textContent = formatCount(stats.messagesOutPerSecond);
       users.dataset.updatedAt = String(stats.at);
     },
-    showState(state) {
-      status.dataset.state = state;
-      status.textContent = STATE_TEXT[state];
+    showStatus(connection) {
+      status.dataset.state = connection.state;
+      status.textContent =
+        connection.state === ConnectionState.CONNECTED
+          ? 'live'
+          : connection.refusal?.reason === RefusalReason.ACCOUNTS_ONLY
+            ? 'offline: this server admits its accounts only'
+            : describeStatus(connection, Date.now());
     },
   };
 }

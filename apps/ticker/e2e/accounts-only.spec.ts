@@ -13,7 +13,7 @@ test('a visitor without an account is told the server admits accounts only, and 
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${server().baseUrl}/ticker/`);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'stopped', {
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'refused', {
     timeout: 15_000,
   });
   await expect(page.getByTestId('connection-error')).toContainText('admits its accounts only');

@@ -51,7 +51,7 @@ test('another visitor cannot trade under a guest’s name, nor under a name some
     await impostor.getByTestId('login-name').fill(name);
     await impostor.getByTestId('login-passcode').fill(passcode);
     await impostor.getByTestId('login-apply').click();
-    await expect(impostor.getByTestId('connection-status')).toHaveAttribute('data-state', 'stopped');
+    await expect(impostor.getByTestId('connection-status')).toHaveAttribute('data-state', 'refused');
     await expect(impostor.locator('body')).toContainText('STOMP_ERR_AUTH_FAILED');
   }
   await expectConnected(victim);

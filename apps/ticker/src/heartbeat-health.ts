@@ -11,10 +11,3 @@ export function heartbeatHealth(silenceMs: number, expectEvery: number): Heartbe
   if (silenceMs <= 2 * expectEvery) return 'late';
   return 'lost';
 }
-
-/** `0.4 s`, `12 s`, `3 min`. */
-export function formatSilence(ms: number): string {
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  return `${Math.round(ms / 60_000)} min`;
-}

@@ -2,7 +2,7 @@
  * Who this page trades as. No sign-up: on the first visit the broker mints a guest (name and
  * passcode, in CONNECTED), which the connection keeps in localStorage and presents on every
  * reconnect and reload, so the page is the same trader with the same orders and portfolio
- * (`connection.ts`). The top bar can switch to a demo user (guest, alice, bob, with their passcode)
+ * (`@stomping-ground/client`). The top bar can switch to a demo user (guest, alice, bob, with their passcode)
  * or to a name of one's own, claimed with the passcode given the first time.
  */
 

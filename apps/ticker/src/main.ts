@@ -6,12 +6,12 @@ import { webSocketUrl } from '@stomping-ground/protocol';
  */
 import '@stomping-ground/inspector/inspector.css';
 import './styles.css';
+import { browserStorage, ConnectionState, StompConnection } from '@stomping-ground/client';
 import { type CandleInterval, MarketDestination, type Portfolio } from '@stomping-ground/contracts';
 import { createFrameInspector } from '@stomping-ground/inspector';
 import { createBlotter } from './blotter';
 import { type BlotterAction, EMPTY_BLOTTER, reduceBlotter } from './blotter-state';
 import { createCandleChart } from './chart';
-import { ConnectionState, MarketConnection } from './connection';
 import { byId, frameScheduler } from './dom';
 import { MarketFeed } from './market-feed';
 import { referencePrice } from './market-state';
@@ -23,14 +23,6 @@ import { markToMarket } from './portfolio-state';
 import { createQuoteBoard } from './quote-board';
 import { createStatusBar } from './status';
 import { createTape } from './tape';
-
-const storage = (() => {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
-  }
-})();
 
 // ── The inspector first: it must see the very first frame ───────────────────────────────────────
 const inspector = createFrameInspector(byId('inspector'), {
@@ -45,9 +37,9 @@ let blotter = EMPTY_BLOTTER;
 let portfolio: Portfolio | undefined;
 
 // ── The connection ──────────────────────────────────────────────────────────────────────────────
-const connection = new MarketConnection({
+const connection = new StompConnection({
   url: webSocketUrl(location),
-  identityStorage: storage,
+  identityStorage: browserStorage(),
   inspector,
   onStatus: (status) => {
     statusBar.refresh();
@@ -79,7 +71,7 @@ const statusBar = createStatusBar(byId('status'), {
     void connection.changeLogin(login, passcode);
   },
   onReconnectNow: () => connection.reconnectNow(),
-  onDrop: () => connection.dropConnection(),
+  onDrop: () => connection.drop(),
 });
 const board = createQuoteBoard(byId('quote-board'), select);
 const tape = createTape(byId('tape'));

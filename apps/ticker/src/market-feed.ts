@@ -6,7 +6,7 @@
  * interval; choosing another symbol UNSUBSCRIBEs those and SUBSCRIBEs the new ones, and each
  * SUBSCRIBE is answered with a snapshot first.
  */
-import type { IMessage } from '@stomp/stompjs';
+import type { IMessage, StompConnection } from '@stomping-ground/client';
 import {
   type BookDepth,
   BookDepthSchema,
@@ -30,7 +30,6 @@ import {
   TradeTapeSchema,
 } from '@stomping-ground/contracts';
 import * as v from 'valibot';
-import type { MarketConnection } from './connection';
 
 /** The trades topic: the recent tape as the subscribe snapshot, then one trade per message. */
 const TradesMessageSchema = v.union([TradeTapeSchema, TradeSchema]);
@@ -54,7 +53,7 @@ export class MarketFeed {
   private watched: { symbol: string; interval: CandleInterval; stop: () => void } | undefined;
 
   constructor(
-    private readonly connection: MarketConnection,
+    private readonly connection: StompConnection,
     private readonly handlers: FeedHandlers,
   ) {}
 

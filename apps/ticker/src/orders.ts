@@ -8,9 +8,10 @@
  *   which the broker holds (its RECEIPT means "held", not "done"); COMMIT hands them all to the
  *   market service at once, to execute all or nothing; ABORT discards them.
  */
+
+import { NotConnectedError, type StompConnection } from '@stomping-ground/client';
 import { MarketDestination, type OrderRequest } from '@stomping-ground/contracts';
 import type { BlotterAction } from './blotter-state';
-import { type MarketConnection, NotConnectedError } from './connection';
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
@@ -21,7 +22,7 @@ export class OrderDesk {
   private readonly prefix = Date.now().toString(36);
 
   constructor(
-    private readonly connection: MarketConnection,
+    private readonly connection: StompConnection,
     private readonly dispatch: (action: BlotterAction) => void,
   ) {}
 

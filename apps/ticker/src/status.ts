@@ -3,9 +3,9 @@
  * byte in, against the interval the broker promised) and reconnect attempts. Buttons to reconnect
  * at once, to drop the connection on purpose (to watch the page recover), and to change the login.
  */
-import { ConnectionState, type ConnectionStatus } from './connection';
+import { ConnectionState, type ConnectionStatus, formatWait, RefusalReason } from '@stomping-ground/client';
 import { h, lessonLink, setText } from './dom';
-import { formatSilence, heartbeatHealth } from './heartbeat-health';
+import { heartbeatHealth } from './heartbeat-health';
 import { normalizeLogin } from './login';
 
 export interface StatusBarOptions {
@@ -25,6 +25,7 @@ const STATE_TEXT: Record<ConnectionState, string> = {
   connecting: 'connecting…',
   connected: 'connected',
   reconnecting: 'reconnecting',
+  refused: 'refused',
   stopped: 'disconnected',
 };
 
@@ -32,6 +33,7 @@ const STATE_SYMBOL: Record<ConnectionState, string> = {
   connecting: '◌',
   connected: '●',
   reconnecting: '◌',
+  refused: '○',
   stopped: '○',
 };
 
@@ -142,7 +144,7 @@ export function createStatusBar(container: HTMLElement, options: StatusBarOption
     let text = `${STATE_SYMBOL[status.state]} ${STATE_TEXT[status.state]}`;
     if (status.state === ConnectionState.CONNECTED && status.version) text += ` · STOMP ${status.version}`;
     if (status.state === ConnectionState.RECONNECTING && status.nextAttemptAt !== undefined) {
-      text += ` in ${formatSilence(Math.max(0, status.nextAttemptAt - now))}`;
+      text += ` in ${formatWait(Math.max(0, status.nextAttemptAt - now))}`;
     }
     setText(state, text);
 
@@ -153,7 +155,7 @@ export function createStatusBar(container: HTMLElement, options: StatusBarOption
     setText(
       heartbeat,
       connected
-        ? `♥ last in ${formatSilence(silence)} ago${status.expectEvery ? ` · beats every ${status.expectEvery / 1000} s` : ''}${health === 'late' ? ' · late!' : ''}`
+        ? `♥ last in ${formatWait(silence)} ago${status.expectEvery ? ` · beats every ${status.expectEvery / 1000} s` : ''}${health === 'late' ? ' · late!' : ''}`
         : '♥ —',
     );
     heartbeat.title = 'Time since the last byte from the broker (a frame or a heart-beat)';
@@ -161,7 +163,7 @@ export function createStatusBar(container: HTMLElement, options: StatusBarOption
       attempts,
       `reconnects ${status.reconnects}${status.failedAttempts > 0 ? ` · failed attempts ${status.failedAttempts}` : ''}`,
     );
-    setText(error, status.error ?? '');
+    setText(error, errorText(status));
     reconnectNow.hidden = connected || status.state === ConnectionState.CONNECTING;
     drop.hidden = !connected;
     // Only when the login itself changed: never over what the user is typing.
@@ -175,4 +177,12 @@ export function createStatusBar(container: HTMLElement, options: StatusBarOption
   setInterval(draw, 250);
 
   return { refresh: draw };
+}
+
+/** The last ERROR, and after a refusal what the visitor can do about it. */
+function errorText(status: ConnectionStatus): string {
+  if (status.refusal?.reason === RefusalReason.ACCOUNTS_ONLY) {
+    return `${status.refusal.error}: this server admits its accounts only; log in with yours`;
+  }
+  return status.refusal?.error ?? status.error ?? '';
 }

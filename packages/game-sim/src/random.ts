@@ -1,30 +1,33 @@
 /**
- * A seeded pseudo-random generator (mulberry32): 32 bits of state, a few integer operations per
- * draw, the same sequence on every JavaScript engine. Its state is a plain number, so it lives in
- * `GameState.rng` and a game can be replayed, saved or sent as data.
+ * The seeded pseudo-random source of the simulation. The generator is `pure-rand`'s
+ * `congruential32` (the library fast-check draws from): its whole state is one 32-bit integer, so
+ * it lives in `GameState.rng` and a game can be replayed, saved or sent as data; and it is made of
+ * `Math.imul`, additions and shifts only, exact 32-bit integer operations, so every JavaScript
+ * engine draws the same sequence from the same seed. This class adds the draws the arena needs.
  *
  * `Math.random()` would make the step impure: two runs with the same inputs would differ, and the
  * client could not reproduce the server's world.
  */
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { congruential32 } from 'pure-rand/generator/congruential32';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+
 export class Random {
-  private state: number;
+  private readonly generator: RandomGenerator;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.generator = congruential32(seed | 0);
   }
 
   /** The current state: store it, and `new Random(seed)` continues the same sequence. */
   get seed(): number {
-    return this.state;
+    return this.generator.getState()[0] ?? 0;
   }
 
   /** A float in [0, 1). */
   next(): number {
-    // Math.imul and the shifts are exact 32-bit integer operations: no float rounding anywhere.
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(this.state ^ (this.state >>> 15), this.state | 1);
-    r ^= r + Math.imul(r ^ (r >>> 7), r | 61);
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+    return uniformFloat64(this.generator);
   }
 
   /** A float in [min, max). */
@@ -34,6 +37,6 @@ export class Random {
 
   /** A whole number in [0, count). */
   int(count: number): number {
-    return Math.floor(this.next() * count);
+    return uniformInt(this.generator, 0, count - 1);
   }
 }

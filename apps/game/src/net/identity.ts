@@ -3,9 +3,11 @@
  *
  * - the STOMP identity: a guest the broker mints on the first CONNECT (name and passcode, from
  *   CONNECTED), presented on every reconnect and reload so `/user/queue/game` stays this browser's
- *   (`connection.ts`; the format is `@stomping-ground/protocol`'s `GuestIdentity`);
+ *   (kept by `@stomping-ground/client`'s connection; the format is `@stomping-ground/protocol`'s
+ *   `GuestIdentity`);
  * - the display name shown in the game, which the player may change at will.
  */
+import { browserStorage } from '@stomping-ground/client';
 
 const NAME_KEY = 'stomping-ground.game.name';
 const SEAT_KEY = 'stomping-ground.game.seat';
@@ -16,15 +18,6 @@ export interface StoredSeat {
   readonly resumeToken: string;
 }
 
-export function storage(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    // Storage can be switched off (some privacy modes): the page still works, names just don't stick.
-    return undefined;
-  }
-}
-
 /** A display name such as `guest-4821`: short and readable. */
 export function randomGuestName(): string {
   return `guest-${Math.floor(1000 + Math.random() * 9000)}`;
@@ -32,7 +25,8 @@ export function randomGuestName(): string {
 
 /** The stored display name, or a new one (stored for next time). */
 export function guestName(): string {
-  const store = storage();
+  // Storage can be switched off (some privacy modes): the page still works, names just don't stick.
+  const store = browserStorage();
   const stored = store?.getItem(NAME_KEY);
   if (stored && isValidName(stored)) return stored;
   const name = randomGuestName();
@@ -41,7 +35,7 @@ export function guestName(): string {
 }
 
 export function setGuestName(name: string): void {
-  storage()?.setItem(NAME_KEY, name);
+  browserStorage()?.setItem(NAME_KEY, name);
 }
 
 /** Letters, digits, `-`, `_` and `.`, 1 to 24 of them: safe on screen and in a snapshot. */

@@ -2,12 +2,13 @@
  * The header: connection status, who you are, the room and seat, playing or spectating. Every value
  * sits in an element with a stable `data-testid`.
  */
+import { type ConnectionStatus, describeStatus, RefusalReason } from '@stomping-ground/client';
 import { Mode } from '../game/mode';
-import type { ConnectionStatus } from '../net/connection';
 import { byTestId, setText } from './dom';
 
 export interface StatusBar {
-  connection(status: ConnectionStatus, detail?: string): void;
+  /** Shows the connection's state; called on each change, and a few times a second for the countdown. */
+  connection(status: ConnectionStatus): void;
   name(name: string): void;
   seat(roomId: string | undefined, playerId: number | undefined, mode: Mode): void;
   message(text: string): void;
@@ -23,9 +24,16 @@ export function createStatusBar(root: ParentNode = document): StatusBar {
   const message = byTestId('message', root);
 
   return {
-    connection(value, detail) {
-      status.dataset.status = value;
-      setText(status, detail ? `${value} (${detail})` : value);
+    connection(value) {
+      status.dataset.status = value.state;
+      const text = describeStatus(value, Date.now());
+      // The arena has no log-in form: an accounts-only broker cannot be played here.
+      setText(
+        status,
+        value.refusal?.reason === RefusalReason.ACCOUNTS_ONLY
+          ? `${text}: this server admits its accounts only, and the arena has no log-in`
+          : text,
+      );
     },
     name(value) {
       setText(name, value);

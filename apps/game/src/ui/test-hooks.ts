@@ -3,9 +3,9 @@
  * the arena really paints. Installed only under automation (`navigator.webdriver`, which
  * Playwright sets) or the Vite dev server, so a normal visitor's page carries no such handle.
  */
+import type { StompConnection } from '@stomping-ground/client';
 import type Phaser from 'phaser';
 import type { GameClient, Seat } from '../game/game-client';
-import type { GameConnection } from '../net/connection';
 import { rendererName } from '../scene/arena-scene';
 
 export interface GameTestHooks {
@@ -25,7 +25,7 @@ declare global {
 }
 
 export function installTestHooks(parts: {
-  readonly connection: GameConnection;
+  readonly connection: StompConnection;
   readonly game: GameClient;
   readonly phaser: Phaser.Game;
 }): void {

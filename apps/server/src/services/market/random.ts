@@ -1,13 +1,20 @@
 /**
  * A seeded pseudo-random source, so that a simulation can be replayed exactly in a test: the same
- * seed gives the same prices, orders and trades. Mulberry32: a 32-bit state, fast, and plenty
- * random for a market simulation (not for anything secret).
+ * seed gives the same prices, orders and trades. The generator is `pure-rand`'s `congruential32`,
+ * the one the arena's simulation draws from too (`@stomping-ground/game-sim`'s `Random`): a 32-bit
+ * state, exact integer arithmetic, plenty random for a market simulation (not for anything secret).
+ * This class adds the draws the market needs.
  */
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { congruential32 } from 'pure-rand/generator/congruential32';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+
 export class SeededRandom {
-  private state: number;
+  private generator: RandomGenerator;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.generator = congruential32(seed | 0);
   }
 
   /** A fresh seed from the platform's generator, for when nothing needs replaying. */
@@ -17,25 +24,21 @@ export class SeededRandom {
 
   /** The generator's position: `restore` it (or pass it to the constructor) to go on from here. */
   toState(): number {
-    return this.state;
+    return this.generator.getState()[0] ?? 0;
   }
 
   restore(state: number): void {
-    this.state = state >>> 0;
+    this.generator = congruential32(state | 0);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    return uniformFloat64(this.generator);
   }
 
   /** Uniform whole number from `min` to `max`, both included. */
   int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
+    return uniformInt(this.generator, min, max);
   }
 
   /** Uniform in [min, max). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from '../src/backoff';
+import { backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from '../src/index';
 
 describe('reconnect backoff', () => {
   it('doubles the ceiling with each attempt, up to the cap', () => {

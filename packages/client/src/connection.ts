@@ -1,23 +1,36 @@
 /**
- * The page's one STOMP connection, over @stomp/stompjs, with what a trading page needs on top:
+ * A page's one STOMP connection, over @stomp/stompjs, with what every page here needs on top:
  *
  * - **Raw frames to the inspector.** The socket comes from our `webSocketFactory`, wrapped by the
  *   inspector before stompjs attaches its handlers, so every byte in and out is recorded.
  * - **Reconnect with backoff and jitter.** stompjs retries after `reconnectDelay` at a fixed pace;
  *   our `beforeConnect` (awaited by stompjs before every attempt) first waits out an exponential,
- *   jittered delay that grows with each failed attempt and resets once CONNECTED.
+ *   jittered delay (`backoff.ts`) that grows with each failed attempt and resets once CONNECTED.
  * - **Subscriptions that survive.** A subscription here is a wish kept in a registry; on every
- *   CONNECTED each one is SUBSCRIBEd again, and the broker answers market topics with a snapshot,
- *   which rebuilds the page's state. Then `onConnected` lets the page ask for what is private to it
- *   (`/app/market/refresh`: open orders and portfolio).
- * - **Receipts as promises**, and STOMP transactions for baskets.
+ *   CONNECTED each one is SUBSCRIBEd again (a broker forgets a session's subscriptions with it).
+ *   Then `onConnected` lets the page ask for anything else a new session needs.
+ * - **The guest identity kept.** A CONNECT with no login makes the broker mint a guest, named in
+ *   CONNECTED with its passcode in `guest-passcode`; both go to `identityStorage` (localStorage)
+ *   and are presented on every later CONNECT, so a reconnect or a reload is the same login.
+ * - **Refusals that stop the retries.** An ERROR with `STOMP_ERR_AUTH_FAILED` for a stored guest
+ *   means the broker no longer knows it (a new identity secret): forget it and retry as a new guest.
+ *   For a CONNECT with no login, or a login the page chose, the same CONNECT would be refused again:
+ *   the state becomes `refused`, with the reason, and the page decides what to do next.
+ * - **A status to show** (`status.ts`), **receipts as promises**, and STOMP transactions.
  */
-import { Client, type IFrame, type IMessage, type StompSubscription, TickerStrategy } from '@stomp/stompjs';
-import type { InspectorSink } from '@stomping-ground/inspector';
-import { inspectWebSocket } from '@stomping-ground/inspector';
+import {
+  Client,
+  type IFrame,
+  type IMessage,
+  type IStompSocket,
+  type StompSubscription,
+  TickerStrategy,
+} from '@stomp/stompjs';
+import { type InspectorSink, inspectWebSocket } from '@stomping-ground/inspector';
 import {
   connectHeadersFor,
   forgetGuestIdentity,
+  type GuestIdentity,
   guestIdentityFrom,
   type IdentityStorage,
   loadGuestIdentity,
@@ -27,62 +40,53 @@ import {
   saveGuestIdentity,
 } from '@stomping-ground/protocol';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
+import {
+  ConnectionState,
+  type ConnectionStatus,
+  INITIAL_STATUS,
+  type Refusal,
+  RefusalReason,
+} from './status';
 
-export const ConnectionState = {
-  /** Opening the WebSocket and waiting for CONNECTED. */
-  CONNECTING: 'connecting',
-  CONNECTED: 'connected',
-  /** Lost; waiting before the next attempt. */
-  RECONNECTING: 'reconnecting',
-  /** Not trying: stopped by the page, or the broker refused the login. */
-  STOPPED: 'stopped',
-} as const;
-export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
-
-export interface ConnectionStatus {
-  readonly state: ConnectionState;
-  /** The login CONNECTED named (`user-name`); '' before the first one, for a guest yet to be minted. */
-  readonly login: string;
-  /** Attempts that failed since the last CONNECTED. */
-  readonly failedAttempts: number;
-  /** Times the page connected again after losing a connection. */
-  readonly reconnects: number;
-  /** When the next attempt starts, while reconnecting. */
-  readonly nextAttemptAt: number | undefined;
-  /** The last time anything (a frame or a heart-beat) came in. */
-  readonly lastReceivedAt: number | undefined;
-  /** How often the broker promised to send something, per the CONNECTED heart-beat; 0: not at all. */
-  readonly expectEvery: number;
-  /** How often this page sends heart-beats; 0: not at all. */
-  readonly sendEvery: number;
-  readonly version: string | undefined;
-  readonly server: string | undefined;
-  /** The last ERROR frame's message, or why the connection stopped. */
-  readonly error: string | undefined;
-}
-
-export interface MarketConnectionOptions {
+export interface StompConnectionOptions {
+  /** The STOMP endpoint, `ws://host/ws` (`webSocketUrl(location)` from the protocol package). */
   readonly url: string;
   /**
-   * Where the page keeps the guest identity the broker mints on the first CONNECT (localStorage).
-   * The page trades as that guest, presenting its name and passcode on every CONNECT, until
-   * `changeLogin` names a fixed account or a claimed name.
+   * Where the guest identity the broker mints is kept (localStorage). `undefined`: nowhere, so
+   * every connection is a new guest (the landing page, which only reads public figures).
    */
   readonly identityStorage: IdentityStorage | undefined;
+  /** Sees every frame in and out (`createFrameInspector` from `@stomping-ground/inspector`). */
   readonly inspector?: InspectorSink | undefined;
-  readonly backoff?: BackoffOptions;
-  /** Every change of status (also once a second is not needed: the page reads `lastReceivedAt`). */
-  readonly onStatus?: (status: ConnectionStatus) => void;
+  /** The wait before each retry. Default: from 0.5 s, doubling, up to 30 s. */
+  readonly backoff?: BackoffOptions | undefined;
+  /** Heart-beats asked for, both ways, in ms; 0 for none. Default 10 000. */
+  readonly heartBeatMs?: number | undefined;
+  /** A CONNECT with no CONNECTED after this long counts as a failed attempt. Default 10 000 ms. */
+  readonly connectionTimeoutMs?: number | undefined;
+  /**
+   * Opens the WebSocket; default `new WebSocket(url, protocols)`. Tests under Node pass `ws`'s.
+   * Whatever it returns is the real socket: the inspector and `drop()` act on it.
+   */
+  readonly openWebSocket?: ((url: string, protocols: string[]) => WebSocket) | undefined;
+  /**
+   * What stompjs talks to, made from the real socket; default: the socket itself. The game puts its
+   * latency simulator here, so the inspector (on the real socket) shows when frames really crossed.
+   */
+  readonly wrapSocket?: ((socket: WebSocket) => IStompSocket) | undefined;
+  /** Every change of status (not for each frame in: read `lastReceivedAt` when drawing). */
+  readonly onStatus?: ((status: ConnectionStatus) => void) | undefined;
   /** After CONNECTED and after every registered subscription has been sent again. */
-  readonly onConnected?: () => void;
-  /** The connection dropped (or was closed); open transactions and unanswered receipts are gone. */
-  readonly onDisconnected?: () => void;
+  readonly onConnected?: ((status: ConnectionStatus) => void) | undefined;
+  /** The connection dropped (or was closed); its subscriptions, transactions and unanswered receipts are gone. */
+  readonly onDisconnected?: (() => void) | undefined;
 }
 
-/** What the page asks of the broker; kept across reconnects. */
+/** What the page asked to receive; kept across reconnects. */
 interface Registration {
   readonly destination: string;
   readonly handler: (message: IMessage) => void;
+  readonly headers: Record<string, string>;
   live: StompSubscription | undefined;
 }
 
@@ -93,53 +97,52 @@ export class NotConnectedError extends Error {
   }
 }
 
-/** Our heart-beat wish, both ways: CONNECT says `heart-beat:10000,10000`. */
-export const HEART_BEAT_MS = 10_000;
+/** The heart-beat wish, both ways, unless the page gives its own: CONNECT says `heart-beat:10000,10000`. */
+export const DEFAULT_HEART_BEAT_MS = 10_000;
 
-/** The ERROR code after which retrying with the same login is pointless. */
+/** The ERROR code of a refused login (the broker's `STOMP_ERR_AUTH_FAILED`). */
 const AUTH_FAILED = 'STOMP_ERR_AUTH_FAILED';
 
-export class MarketConnection {
-  private readonly client: Client;
-  private readonly options: MarketConnectionOptions;
+/** The close code `drop()` uses: 4000–4999 are for applications (RFC 6455 §7.4.2). */
+const DROPPED_ON_PURPOSE = 4000;
+
+export class StompConnection {
+  /**
+   * The stompjs client underneath, for a page that subscribes and publishes per session itself
+   * (the game: its subscriptions follow its seat, not the connection). Use it only while connected.
+   */
+  readonly client: Client;
+  private readonly options: StompConnectionOptions;
   private readonly backoff: BackoffOptions;
+  private readonly heartBeatMs: number;
   private readonly registrations = new Set<Registration>();
   private readonly pendingReceipts = new Map<string, (error?: Error) => void>();
-  /** A fixed account or a claimed name, with its passcode; undefined: the stored guest. */
-  private account: { readonly login: string; readonly passcode: string } | undefined;
+  /** A login the page chose, with its passcode; undefined: the stored guest (or a new one). */
+  private account: GuestIdentity | undefined;
   private status: ConnectionStatus;
   private connectedOnce = false;
   private receiptCounter = 0;
+  /** The real socket of the current attempt, for `drop()`. */
+  private socket: WebSocket | undefined;
   /** Cuts the backoff wait short (Reconnect now, a new login). */
   private wake: (() => void) | undefined;
 
-  constructor(options: MarketConnectionOptions) {
+  constructor(options: StompConnectionOptions) {
     this.options = options;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.status = {
-      state: ConnectionState.STOPPED,
-      login: loadGuestIdentity(options.identityStorage)?.login ?? '',
-      failedAttempts: 0,
-      reconnects: 0,
-      nextAttemptAt: undefined,
-      lastReceivedAt: undefined,
-      expectEvery: 0,
-      sendEvery: 0,
-      version: undefined,
-      server: undefined,
-      error: undefined,
-    };
+    this.heartBeatMs = options.heartBeatMs ?? DEFAULT_HEART_BEAT_MS;
+    this.status = { ...INITIAL_STATUS, login: loadGuestIdentity(options.identityStorage)?.login ?? '' };
     this.client = new Client({
       webSocketFactory: () => this.openSocket(),
-      heartbeatIncoming: HEART_BEAT_MS,
-      heartbeatOutgoing: HEART_BEAT_MS,
+      heartbeatIncoming: this.heartBeatMs,
+      heartbeatOutgoing: this.heartBeatMs,
       // Browsers slow timers down in a hidden tab, to once a minute after a while; the broker would
-      // then give up on our heart-beats. A worker's timer is not slowed.
+      // then give up on our heart-beats. A worker's timer is not slowed. (Where there is no Worker,
+      // as under Node, stompjs falls back to an interval.)
       heartbeatStrategy: TickerStrategy.Worker,
       // stompjs' own fixed pause between attempts; the growing, jittered part is in beforeConnect.
       reconnectDelay: 200,
-      // A connect that hangs (no CONNECTED) counts as a failed attempt after this long.
-      connectionTimeout: 10_000,
+      connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       beforeConnect: () => this.beforeConnect(),
       onConnect: (frame) => this.onConnect(frame),
       onStompError: (frame) => this.onStompError(frame),
@@ -157,20 +160,34 @@ export class MarketConnection {
     return this.client.connected;
   }
 
+  /** Starts connecting (again, after a refusal or `stop()`). */
   start(): void {
-    this.update({ state: ConnectionState.CONNECTING, error: undefined });
+    this.update({ state: ConnectionState.CONNECTING, error: undefined, refusal: undefined });
     this.client.activate();
   }
 
-  /** Skips the rest of a backoff wait. */
-  reconnectNow(): void {
-    if (this.status.state === ConnectionState.STOPPED) this.start();
-    else this.wake?.();
+  /** DISCONNECT (waiting for its RECEIPT, as stompjs does), and no more retries. */
+  async stop(): Promise<void> {
+    this.wake?.();
+    await this.client.deactivate();
+    this.update({ state: ConnectionState.STOPPED, nextAttemptAt: undefined });
   }
 
-  /** Drops the WebSocket without a DISCONNECT, as a network failure would: the page reconnects. */
-  dropConnection(): void {
-    this.client.forceDisconnect();
+  /** Skips the rest of a backoff wait; after a refusal or `stop()`, starts again. */
+  reconnectNow(): void {
+    if (this.status.state === ConnectionState.STOPPED || this.status.state === ConnectionState.REFUSED) {
+      this.start();
+    } else {
+      this.wake?.();
+    }
+  }
+
+  /**
+   * Closes the WebSocket without a DISCONNECT, as a network failure would: the page reconnects.
+   * The pages' "drop connection" buttons and the end-to-end tests use it.
+   */
+  drop(): void {
+    this.socket?.close(DROPPED_ON_PURPOSE, 'dropped on purpose');
   }
 
   /**
@@ -193,8 +210,12 @@ export class MarketConnection {
    * Keeps `destination` subscribed from now on, across reconnects. Returns the function that
    * unsubscribes (UNSUBSCRIBE now, if connected, and not again after a reconnect).
    */
-  subscribe(destination: string, handler: (message: IMessage) => void): () => void {
-    const registration: Registration = { destination, handler, live: undefined };
+  subscribe(
+    destination: string,
+    handler: (message: IMessage) => void,
+    headers: Record<string, string> = {},
+  ): () => void {
+    const registration: Registration = { destination, handler, headers, live: undefined };
     this.registrations.add(registration);
     if (this.client.connected) this.subscribeNow(registration);
     return () => {
@@ -248,12 +269,17 @@ export class MarketConnection {
 
   // ── stompjs callbacks ─────────────────────────────────────────────────────────────────────────
 
-  private openSocket(): WebSocket {
-    const socket = new WebSocket(this.options.url, [...STOMP_SUBPROTOCOLS]);
+  private openSocket(): IStompSocket {
+    const protocols = [...STOMP_SUBPROTOCOLS];
+    const socket =
+      this.options.openWebSocket?.(this.options.url, protocols) ?? new WebSocket(this.options.url, protocols);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    // The inspector attaches first, so it records each frame before anything acts on it.
     if (this.options.inspector) inspectWebSocket(socket, this.options.inspector);
     // Any data in, a heart-beat included, shows the connection is alive.
     socket.addEventListener('message', () => this.update({ lastReceivedAt: Date.now() }, false));
-    return socket;
+    return this.options.wrapSocket?.(socket) ?? socket;
   }
 
   /** Awaited by stompjs before each attempt: the backoff wait, after a failure; then who to log in as. */
@@ -272,13 +298,15 @@ export class MarketConnection {
       this.wake = undefined;
     }
     if (this.client.active) this.update({ state: ConnectionState.CONNECTING, nextAttemptAt: undefined });
-    // Read after this resolves: a guest minted on the previous attempt is presented on this one.
-    this.client.connectHeaders = this.connectHeaders();
+    // Read after the wait: a guest minted on the previous attempt is presented on this one.
+    this.client.connectHeaders = connectHeadersFor(
+      this.account ?? loadGuestIdentity(this.options.identityStorage),
+    );
   }
 
   private onConnect(frame: IFrame): void {
     const negotiated = negotiateHeartBeat(
-      { canSend: HEART_BEAT_MS, wantsToReceive: HEART_BEAT_MS },
+      { canSend: this.heartBeatMs, wantsToReceive: this.heartBeatMs },
       safeHeartBeat(frame.headers['heart-beat']),
     );
     const reconnected = this.connectedOnce;
@@ -288,6 +316,7 @@ export class MarketConnection {
     this.update({
       state: ConnectionState.CONNECTED,
       login: frame.headers['user-name'] ?? '',
+      session: frame.headers.session,
       failedAttempts: 0,
       reconnects: this.status.reconnects + (reconnected ? 1 : 0),
       nextAttemptAt: undefined,
@@ -296,16 +325,19 @@ export class MarketConnection {
       version: frame.headers.version,
       server: frame.headers.server,
       error: undefined,
+      refusal: undefined,
     });
     for (const registration of this.registrations) this.subscribeNow(registration);
-    this.options.onConnected?.();
+    this.options.onConnected?.(this.status);
   }
 
   private onStompError(frame: IFrame): void {
     const detail = frame.body.trim();
     const message = `${frame.headers.message ?? 'ERROR'}${detail ? `: ${detail}` : ''}`;
     const code = frame.headers.code;
-    this.update({ error: code ? `${message} (${code})` : message });
+    const error = code ? `${message} (${code})` : message;
+    this.update({ error });
+    // Any other ERROR ends this session only: the broker closes the socket, and the page retries.
     if (code !== AUTH_FAILED) return;
     if (this.account === undefined && loadGuestIdentity(this.options.identityStorage) !== undefined) {
       // The broker no longer knows the stored guest (it restarted with a new secret): the next
@@ -313,16 +345,18 @@ export class MarketConnection {
       forgetGuestIdentity(this.options.identityStorage);
       return;
     }
-    if (this.account === undefined) {
-      // Refused with no login at all: this broker mints no guests (STOMP_GUESTS=off) and retrying
-      // cannot help. Stop, and say that an account is needed.
-      this.update({ error: `${message} (${code}): this server admits its accounts only; log in with yours` });
-    }
-    // The same login would be refused again: stop, and let the user change it.
-    void this.client.deactivate().then(() => this.update({ state: ConnectionState.STOPPED }));
+    // Refused with no login at all (this broker mints no guests: STOMP_GUESTS=off), or refused the
+    // login the page chose: the same CONNECT would be refused again. Stop, and say why.
+    const refusal: Refusal = {
+      reason: this.account === undefined ? RefusalReason.ACCOUNTS_ONLY : RefusalReason.LOGIN_REFUSED,
+      error,
+    };
+    this.update({ state: ConnectionState.REFUSED, refusal, nextAttemptAt: undefined });
+    void this.client.deactivate();
   }
 
   private onClose(): void {
+    this.socket = undefined;
     for (const registration of this.registrations) registration.live = undefined;
     for (const receiptId of [...this.pendingReceipts.keys()]) {
       this.settleReceipt(receiptId, new Error('the connection closed before the receipt came'));
@@ -330,7 +364,8 @@ export class MarketConnection {
     this.options.onDisconnected?.();
     if (this.client.active) {
       this.update({ state: ConnectionState.RECONNECTING, failedAttempts: this.status.failedAttempts + 1 });
-    } else if (this.status.state !== ConnectionState.CONNECTING) {
+    } else if (this.status.state === ConnectionState.CONNECTED) {
+      // Closed by `stop()` or `changeLogin()`; a refusal keeps its state, a restart is already connecting.
       this.update({ state: ConnectionState.STOPPED });
     }
   }
@@ -338,7 +373,11 @@ export class MarketConnection {
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────
 
   private subscribeNow(registration: Registration): void {
-    registration.live = this.client.subscribe(registration.destination, registration.handler);
+    registration.live = this.client.subscribe(
+      registration.destination,
+      registration.handler,
+      registration.headers,
+    );
   }
 
   private settleReceipt(receiptId: string, error?: Error): void {
@@ -347,16 +386,13 @@ export class MarketConnection {
     settle?.(error);
   }
 
-  private connectHeaders(): Record<string, string> {
-    return connectHeadersFor(this.account ?? loadGuestIdentity(this.options.identityStorage));
-  }
-
   private update(change: Partial<ConnectionStatus>, notify = true): void {
     this.status = { ...this.status, ...change };
     if (notify) this.options.onStatus?.(this.status);
   }
 }
 
+/** A CONNECTED heart-beat header we cannot read counts as "no heart-beats" rather than an error. */
 function safeHeartBeat(value: string | undefined) {
   try {
     return parseHeartBeat(value);

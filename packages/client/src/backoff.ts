@@ -1,5 +1,6 @@
 /**
- * How long to wait before reconnect attempt `n`: exponential backoff with jitter.
+ * How long to wait before reconnect attempt `n`: exponential backoff with jitter. The connection
+ * (`connection.ts`) waits this long before each retry; a page can use it for any retry of its own.
  *
  * Doubling the wait spares a struggling server; the random part ("equal jitter": half fixed, half
  * random) spreads out a crowd of pages that all lost their connection at the same moment, so they
