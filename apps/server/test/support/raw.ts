@@ -3,11 +3,14 @@
  * either transport (and closing them afterwards), logging in, subscribing with a receipt, and
  * reading the ERROR that ends a session.
  */
+import { until } from '@stomping-ground/broker/testing';
 import { type Frame, getHeader } from '@stomping-ground/protocol';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ServerConfig } from '../../src/config';
 import { type RunningServer, startServer } from './app';
 import { type Closed, StompProbe } from './probe';
+
+export { until };
 
 export type TransportKind = 'ws' | 'tcp';
 export const TRANSPORTS: readonly TransportKind[] = ['ws', 'tcp'];
@@ -189,22 +192,4 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Polls `predicate` (for state several probes or the server share) until it holds. A predicate that
- * asks a server (HTTP, Redis) returns a promise, and is polled less often than one reading local state.
- */
-export async function until(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
-  what = 'a condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = predicate();
-    if (typeof result === 'boolean' ? result : await result) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, typeof result === 'boolean' ? 5 : 20));
-  }
 }

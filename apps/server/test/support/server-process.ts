@@ -4,22 +4,12 @@
  * through `@stomping-ground/server/testing`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@stomping-ground/broker/testing';
+
+export { freePort };
 
 const serverMain = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export class ServerProcess {
   private child: ChildProcess | undefined;

@@ -14,5 +14,6 @@ export {
   TestClient,
   text,
 } from './fake-transport';
+export { freePort } from './free-port';
 export { setupTestRedis, TestRedisServer } from './redis-server';
 export { until } from './until';
