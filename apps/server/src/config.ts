@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { type HeartBeat, parseHeartBeat } from '@stomping-ground/protocol';
 import { envSchema } from 'env-schema';
+import { DEV_PORT_DEFAULTS } from '../../../dev-ports';
 
 const MiB = 1024 * 1024;
 
@@ -46,10 +47,10 @@ const schema = {
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10_000 },
     SERVE_SOURCE_MAPS: { type: 'boolean', default: false },
     // Where `pnpm dev` runs the pages' dev servers (`dev-ports.ts`), whose origins development allows.
-    GAME_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5173 },
-    TICKER_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5174 },
-    LANDING_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5175 },
-    LESSONS_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 5176 },
+    GAME_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: DEV_PORT_DEFAULTS.game },
+    TICKER_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: DEV_PORT_DEFAULTS.ticker },
+    LANDING_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: DEV_PORT_DEFAULTS.landing },
+    LESSONS_DEV_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: DEV_PORT_DEFAULTS.lessons },
     MARKET_ENABLED: { type: 'boolean', default: true },
     MARKET_UPDATES_PER_SECOND: { type: 'integer', minimum: 0, maximum: 10_000, default: 80 },
     GAME_ENABLED: { type: 'boolean', default: true },
@@ -193,7 +194,12 @@ export function devOrigins(ports: readonly number[]): string[] {
 }
 
 /** The dev servers' origins at their default ports, allowed when `NODE_ENV=development` (`pnpm dev`). */
-export const DEV_ORIGINS: readonly string[] = devOrigins([5173, 5174, 5175, 5176]);
+export const DEV_ORIGINS: readonly string[] = devOrigins([
+  DEV_PORT_DEFAULTS.game,
+  DEV_PORT_DEFAULTS.ticker,
+  DEV_PORT_DEFAULTS.landing,
+  DEV_PORT_DEFAULTS.lessons,
+]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
