@@ -13,7 +13,7 @@
  */
 import websocket from '@fastify/websocket';
 import { chooseSubprotocol, STOMP_WEBSOCKET_PATH, versionOfSubprotocol } from '@stomping-ground/protocol';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { Broker, type BrokerOptions } from './core/broker';
 import { wholeNumber } from './core/options';
@@ -120,7 +120,7 @@ const stompBrokerPlugin: FastifyPluginAsync<StompBrokerOptions> = async (app, op
 };
 
 async function serveWebSocket(
-  app: Parameters<FastifyPluginAsync>[0],
+  app: FastifyInstance,
   broker: Broker,
   endpoint: WebSocketEndpointOptions,
   closeGraceMs: number,
@@ -182,7 +182,7 @@ async function serveWebSocket(
 }
 
 function serveTcp(
-  app: Parameters<FastifyPluginAsync>[0],
+  app: FastifyInstance,
   broker: Broker,
   endpoint: TcpEndpointOptions,
   closeGraceMs: number,

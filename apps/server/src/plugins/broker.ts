@@ -23,8 +23,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ServerConfig } from '../config';
 
-export const SERVER_NAME = 'stomping-ground/0.1.0';
-
 const brokerPlugin: FastifyPluginAsync = async (app) => {
   const { config } = app;
   const bus =
@@ -40,7 +38,6 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
     broker: {
       link: bus ?? undefined,
       queueStore: store ?? undefined,
-      serverName: SERVER_NAME,
       authenticator: authenticatorFor(config, app.cluster),
       connectTimeoutMs: config.connectTimeoutMs,
       slowConsumerGraceMs: config.connectionLimits.slowConsumerGraceMs,
@@ -53,7 +50,6 @@ const brokerPlugin: FastifyPluginAsync = async (app) => {
         maxPreLoginConnectionsPerAddress: config.connectionLimits.maxPreLoginConnectionsPerAddress,
       },
       observer: app.brokerMetrics.observer,
-      logger: app.log.child({ component: 'broker' }),
     },
     websocket: { allowedOrigins: config.allowedOrigins, perMessageDeflate: config.perMessageDeflate },
     tcp: config.tcp ?? false,

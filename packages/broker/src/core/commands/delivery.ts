@@ -17,11 +17,15 @@ import { AckMode, type Subscription } from '../subscription';
 
 const textEncoder = new TextEncoder();
 
+/** A client-ack subscription with as many messages awaiting acknowledgement as it may have (its prefetch). */
+function windowFull(subscription: Subscription, maxUnacked: number): boolean {
+  return subscription.ack !== AckMode.AUTO && subscription.unacked.size >= maxUnacked;
+}
+
 /** Whether a queue may hand this subscription a message now (within prefetch and outbound budget). */
 export function canTake(session: Session, connected: Connected, subscription: Subscription): boolean {
   const limits = session.options.limits;
-  if (subscription.ack !== AckMode.AUTO && subscription.unacked.size >= limits.maxUnackedPerSubscription)
-    return false;
+  if (windowFull(subscription, limits.maxUnackedPerSubscription)) return false;
   if (session.outbound.backlogBytes > limits.maxOutboundBytes) {
     // The queue keeps the message; it tries again when this socket drains.
     markBackpressured(session, connected);
@@ -50,11 +54,10 @@ export function offer(
   if (conflated.size > 0) releaseConflated(session, connected);
   const backlog = session.outbound.backlogBytes;
   const congested = backlog > limits.maxOutboundBytes;
-  const windowFull =
-    subscription.ack !== AckMode.AUTO && subscription.unacked.size >= limits.maxUnackedPerSubscription;
+  const full = windowFull(subscription, limits.maxUnackedPerSubscription);
   const name = subscription.destination.name;
   if (subscription.rule.slowConsumer === SlowConsumerPolicy.CONFLATE) {
-    if (!congested && !windowFull && !conflated.has(subscription)) {
+    if (!congested && !full && !conflated.has(subscription)) {
       writeMessage(session, connected, subscription, message, false);
       return;
     }
@@ -64,7 +67,7 @@ export function offer(
     markBackpressured(session, connected);
     return;
   }
-  if (windowFull) {
+  if (full) {
     dropSlowReader(
       session,
       name,
@@ -159,8 +162,7 @@ export function releaseConflated(session: Session, connected: Connected): void {
   const limits = session.options.limits;
   for (const [subscription, message] of connected.conflated) {
     if (session.outbound.backlogBytes > limits.maxOutboundBytes) return;
-    if (subscription.ack !== AckMode.AUTO && subscription.unacked.size >= limits.maxUnackedPerSubscription)
-      continue;
+    if (windowFull(subscription, limits.maxUnackedPerSubscription)) continue;
     connected.conflated.delete(subscription);
     writeMessage(session, connected, subscription, message, false);
   }
